@@ -1,0 +1,166 @@
+"""Reading the graph as a person does: labels, one resource's facts with their sources, counts.
+
+The CLI's ``describe`` and ``stats`` and the web pages all use these functions.
+
+    >>> from seccoop.store import open_store
+    >>> store = open_store()
+    >>> facts = describe(store, "https://w3id.org/seccoop/id/china")
+    >>> facts.label
+    'China'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from . import GRAPH_BASE, PREFIXES
+from .queries import shorten
+from .store import INFERRED_GRAPH
+
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+@dataclass
+class Fact:
+    subject: ox.NamedNode | ox.BlankNode
+    predicate: ox.NamedNode
+    object: object
+    inferred: bool
+    graphs: list[str] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (source IRI, text)
+
+
+@dataclass
+class Description:
+    iri: str
+    label: str
+    types: list[ox.NamedNode]
+    outgoing: list[Fact]
+    incoming: list[Fact]
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.outgoing or self.incoming)
+
+
+def label_of(store: ox.Store, term, cache: dict | None = None) -> str:
+    """The English ``rdfs:label`` of a term, else its short form."""
+    if not isinstance(term, ox.NamedNode):
+        return shorten(term)
+    if cache is not None and term.value in cache:
+        return cache[term.value]
+    best = None
+    for quad in store.quads_for_pattern(term, LABEL, None):
+        lang = quad.object.language
+        if lang == "en":
+            best = quad.object.value
+            break
+        if best is None or not lang:
+            best = quad.object.value
+    label = best or shorten(term)
+    if cache is not None:
+        cache[term.value] = label
+    return label
+
+
+def sources_of(store: ox.Store, s, p, o) -> list[tuple[str, str]]:
+    """The sentences (or background sources) stated to support the triple ``s p o``."""
+    if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+        return []  # a blank node cannot be named from outside its document
+    query = f"""SELECT DISTINCT ?src ?text WHERE {{
+        ?st rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ; prov:wasDerivedFrom ?src .
+        OPTIONAL {{ ?src sc:text ?text }} }} ORDER BY ?src"""
+    rows = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    return [(row["src"].value, row["text"].value if row["text"] else "") for row in rows]
+
+
+def _facts(store: ox.Store, pattern: tuple, inferred: bool) -> list[Fact]:
+    merged: dict[tuple, Fact] = {}
+    for quad in store.quads_for_pattern(*pattern):
+        is_inferred = quad.graph_name == INFERRED_GRAPH
+        if is_inferred and not inferred:
+            continue
+        key = (quad.subject, quad.predicate, quad.object)
+        fact = merged.setdefault(key, Fact(*key, inferred=is_inferred))
+        fact.inferred = fact.inferred and is_inferred
+        fact.graphs.append(quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode)
+                           else "")
+    facts = sorted(merged.values(), key=lambda f: (f.predicate.value, str(f.subject), str(f.object)))
+    for fact in facts:
+        if not fact.inferred:
+            fact.sources = sources_of(store, fact.subject, fact.predicate, fact.object)
+    return facts
+
+
+def describe(store: ox.Store, iri: str, *, inferred: bool = True) -> Description:
+    """Outgoing and incoming facts of one resource, each with its graphs and sources."""
+    node = ox.NamedNode(iri)
+    outgoing = _facts(store, (node, None, None, None), inferred)
+    incoming = [f for f in _facts(store, (None, None, node, None), inferred)
+                if not _is_reification(f)]
+    types = sorted({f.object for f in outgoing if f.predicate == RDF_TYPE
+                    and isinstance(f.object, ox.NamedNode)}, key=lambda t: t.value)
+    return Description(iri, label_of(store, node), types, outgoing, incoming)
+
+
+def _is_reification(fact: Fact) -> bool:
+    # Provenance statements point at every resource; they are shown as sources instead.
+    return fact.predicate.value.startswith(PREFIXES["rdf"]) and \
+        fact.predicate.value[len(PREFIXES["rdf"]):] in {"subject", "object"}
+
+
+def format_description(store: ox.Store, desc: Description) -> str:
+    """The terminal rendering of :func:`describe`: labels, not IRIs; sources under facts."""
+    cache: dict = {}
+    lines = [f"{desc.label}  <{desc.iri}>"]
+    if desc.types:
+        lines.append("  a " + ", ".join(label_of(store, t, cache) for t in desc.types))
+    lines.append("")
+    lines.append("Facts:")
+    for fact in desc.outgoing:
+        if fact.predicate in (RDF_TYPE, LABEL):
+            continue
+        lines.extend(_fact_lines(store, fact, label_of(store, fact.predicate, cache),
+                                 label_of(store, fact.object, cache), cache))
+    if desc.incoming:
+        lines.append("")
+        lines.append("Referenced by:")
+        for fact in desc.incoming:
+            lines.extend(_fact_lines(store, fact, label_of(store, fact.subject, cache),
+                                     label_of(store, fact.predicate, cache), cache))
+    return "\n".join(lines)
+
+
+def _fact_lines(store, fact: Fact, first: str, second: str, cache: dict) -> list[str]:
+    mark = "  (inferred)" if fact.inferred else ""
+    lines = [f"  {first}: {second}{mark}"]
+    for source, text in fact.sources:
+        where = label_of(store, ox.NamedNode(source), cache)
+        lines.append(f"      source: {where}: \"{_snippet(text)}\"" if text else f"      source: {where}")
+    return lines
+
+
+def _snippet(text: str, width: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def stats(store: ox.Store, *, inferred: bool = True) -> dict[str, list[tuple[str, int]]]:
+    """Counts of instances per class, triples per property and triples per named graph."""
+    from .queries import run_query
+
+    def table(sparql: str) -> list[tuple[str, int]]:
+        result = run_query(store, sparql, inferred=inferred)
+        return [(shorten(row[0]), int(row[1].value)) for row in result.value]
+
+    return {
+        "classes": table("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } "
+                         "GROUP BY ?c ORDER BY DESC(?n) ?c"),
+        "properties": table("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } "
+                            "GROUP BY ?p ORDER BY DESC(?n) ?p"),
+        "graphs": [(g.replace(f"<{GRAPH_BASE}", "").rstrip(">"), n) for g, n in table("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                        "GROUP BY ?g ORDER BY ?g")],
+    }

@@ -1,0 +1,323 @@
+"""The ``seccoop`` command line: one click group, thin commands over the library modules."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+USER_ERROR = 2  # bad input from the user: malformed files, queries, unknown names
+
+
+class UserError(click.ClickException):
+    """A problem with what the user gave us: message on stderr, exit code 2, no traceback."""
+
+    exit_code = USER_ERROR
+
+
+class Context:
+    """The project and store chosen by ``--project`` / ``--store`` (or their variables)."""
+
+    def __init__(self, project: str | None, store: str | None):
+        self._project_arg, self._store_arg = project, store
+
+    @functools.cached_property
+    def project(self):
+        from .project import ProjectError, find_project
+
+        try:
+            return find_project(self._project_arg)
+        except ProjectError as error:
+            raise UserError(str(error)) from None
+
+    @functools.cached_property
+    def store_dir(self) -> Path:
+        from .store import default_store_dir
+
+        return Path(self._store_arg) if self._store_arg else default_store_dir(self.project)
+
+    def open_store(self):
+        """The read-only store, built first when missing or stale."""
+        from .store import open_store
+
+        from .store import current_build
+
+        if not _fresh(self):
+            try:
+                _run_build(self, force=False, quiet=True)
+            except click.ClickException as error:
+                if current_build(self.store_dir) is None:
+                    raise
+                # The previous store keeps answering; the user still learns why it is stale.
+                click.echo(f"warning: rebuild failed, using the previous store: "
+                           f"{error.format_message()}", err=True)
+        with user_errors():
+            return open_store(self.project, self.store_dir, auto_build=False)
+
+
+def _fresh(ctx: Context) -> bool:
+    from .store import is_fresh
+
+    return is_fresh(ctx.project, ctx.store_dir)
+
+
+class user_errors:
+    """Turn the library's user-facing exceptions into a clean message and exit code 2."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, tb):
+        if error is None or isinstance(error, (click.ClickException, click.exceptions.Exit)):
+            return False
+        from .queries import QueryError
+        from .store import InconsistentGraphError, ResolveError, SourceError
+
+        if isinstance(error, QueryError):
+            hint = f"\nDid you mean: {', '.join(error.suggestions)}?" if error.suggestions else ""
+            raise UserError(f"{error}{hint}") from None
+        if isinstance(error, ResolveError):
+            raise UserError(_resolve_message(error)) from None
+        if isinstance(error, InconsistentGraphError):
+            raise _inconsistent(error) from None
+        if isinstance(error, (SourceError, FileNotFoundError, ValueError)):
+            raise UserError(str(error)) from None
+        return False
+
+
+def _resolve_message(error) -> str:
+    lines = [str(error)]
+    if error.candidates:
+        lines.append("Candidates:" if "ambiguous" in str(error) else "Similar:")
+        lines += [f"  {iri}  {label}" for iri, label in error.candidates]
+    return "\n".join(lines)
+
+
+def _inconsistent(error) -> click.ClickException:
+    from .reasoning import format_inconsistencies
+
+    exc = click.ClickException(
+        "the graph is inconsistent; the previous store was kept "
+        "(use --allow-inconsistent to build it anyway)\n" + format_inconsistencies(error.inconsistencies))
+    exc.exit_code = 1
+    return exc
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def format_option(choices: tuple[str, ...], help_text: str):
+    """A shared ``--format`` option."""
+    return click.option("--format", "-f", "fmt", type=click.Choice(choices), default=None,
+                        help=help_text)
+
+
+def inferred_option(command):
+    """The one switch between asserted facts and asserted + inferred facts."""
+    return click.option("--no-inferred", is_flag=True,
+                        help="Leave out inferred triples (asserted facts only).")(command)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="seccoop")
+@click.option("--project", envvar="SECCOOP_PROJECT", metavar="DIR",
+              help="Folder holding ontology/, data/ and queries/ [env: SECCOOP_PROJECT; "
+                   "default: the packaged graph].")
+@click.option("--store", envvar="SECCOOP_STORE", metavar="DIR",
+              help="Store directory [env: SECCOOP_STORE; default: in the user's cache].")
+@click.pass_context
+def cli(ctx, project, store):
+    """A knowledge graph of regional security cooperation, from China's National Defense
+    in 2008: query it with SPARQL, serve it, reason over it.
+
+    Example: seccoop query "SELECT ?forum WHERE { ?forum a sc:Forum }"
+    """
+    ctx.obj = Context(project, store)
+
+
+def _run_build(ctx: Context, *, force: bool, quiet: bool, reason: bool = True,
+               allow_inconsistent: bool = False):
+    from .store import build
+
+    progress = None if quiet else _progress_bar()
+    try:
+        with user_errors():
+            return build(ctx.project, ctx.store_dir, force=force, reason=reason,
+                         allow_inconsistent=allow_inconsistent, progress=progress)
+    finally:
+        if progress:
+            progress.close()
+
+
+class _progress_bar:
+    """A progress bar that appears only for large inputs (over 8 MB)."""
+
+    def __init__(self):
+        self._bar = None
+
+    def __call__(self, done: int, total: int):
+        if total < 8_000_000:
+            return
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="loading", file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(done - self._bar.pos)
+
+    def close(self):
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Rebuild even if no source file changed.")
+@click.option("--no-reasoning", is_flag=True, help="Skip OWL 2 RL materialisation.")
+@click.option("--allow-inconsistent", is_flag=True,
+              help="Swap in the new store even if the closure is inconsistent.")
+@pass_ctx
+def build(ctx, force, no_reasoning, allow_inconsistent):
+    """Build the store from the project's files (only if a file changed).
+
+    Each source file becomes one named graph; inferred triples go into their own graph.
+    A failed build leaves the previous store in place.
+
+    Example: seccoop build --force
+    """
+    report = _run_build(ctx, force=force, quiet=False, reason=not no_reasoning,
+                        allow_inconsistent=allow_inconsistent)
+    if not report.rebuilt:
+        click.echo(f"store is up to date: {report.path.parent.parent}")
+        return
+    width = max((len(g) for g in report.graphs), default=10)
+    for graph, count in report.graphs.items():
+        click.echo(f"  {graph.ljust(width)}  {count:>9,}")
+    total = sum(report.graphs.values())
+    click.echo(f"built {total:,} triples in {len(report.graphs)} graphs "
+               f"({report.inferred:,} inferred) in {report.seconds:.2f} s: {ctx.store_dir}")
+    for problem in report.inconsistencies:
+        click.echo(f"warning: inconsistent: {problem.message}", err=True)
+
+
+@cli.command()
+@click.argument("query")
+@format_option(("table", "csv", "tsv", "json", "xml",
+                "turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"),
+               "Output format: table|csv|tsv|json|xml for SELECT/ASK, "
+               "turtle|ntriples|nquads|trig|jsonld|rdfxml for CONSTRUCT/DESCRIBE.")
+@inferred_option
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of standard output.")
+@pass_ctx
+def query(ctx, query, fmt, no_inferred, output):
+    """Run a SPARQL query: inline text, a .rq file, - for stdin, or a named query.
+
+    The prefixes sc, scr, rdf, rdfs, owl, xsd, skos, dcterms, prov, org and schema
+    are predeclared.
+
+    Example: seccoop query "SELECT ?a WHERE { ?a a sc:Agreement }" --format csv
+    """
+    from .queries import format_table, load_query, run_query, serialize_result
+
+    with user_errors():
+        sparql = load_query(query, ctx.project)
+        result = run_query(ctx.open_store(), sparql, inferred=not no_inferred)
+        if fmt is None:
+            tty = output is None and sys.stdout.isatty()
+            fmt = "table" if tty else ("turtle" if result.kind == "graph" else "csv")
+        if fmt == "table":
+            _emit(format_table(result) + "\n", output)
+        elif output:
+            with open(output, "wb") as handle:
+                serialize_result(result, fmt, handle)
+        else:
+            serialize_result(result, fmt, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+
+
+def _emit(text: str, output: str | None):
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command("queries")
+@click.option("--checks", is_flag=True, help="List the quality checks instead.")
+@pass_ctx
+def list_queries(ctx, checks):
+    """List the named queries with their titles.
+
+    Example: seccoop queries
+    """
+    from .queries import named_queries
+
+    found = named_queries(ctx.project, checks=checks)
+    if not found:
+        click.echo("no named queries")
+        return
+    width = max(len(q.name) for q in found)
+    for q in found:
+        click.echo(f"{q.name.ljust(width)}  {q.title}")
+
+
+@cli.command()
+@click.argument("thing")
+@inferred_option
+@pass_ctx
+def describe(ctx, thing, no_inferred):
+    """Everything about one resource, by IRI, prefixed name or label.
+
+    Shows outgoing and incoming facts with labels, and the source sentence of each fact.
+
+    Example: seccoop describe "Bishkek Summit"
+    """
+    from .browse import describe as describe_resource
+    from .browse import format_description
+    from .store import resolve
+
+    with user_errors():
+        store = ctx.open_store()
+        node = resolve(store, thing)
+        desc = describe_resource(store, node.value, inferred=not no_inferred)
+        if not desc.exists:
+            raise UserError(f"nothing is known about <{node.value}>")
+        click.echo(format_description(store, desc))
+
+
+@cli.command()
+@inferred_option
+@pass_ctx
+def stats(ctx, no_inferred):
+    """Counts of instances by class, triples by property and by named graph.
+
+    Example: seccoop stats --no-inferred
+    """
+    from .browse import stats as compute_stats
+
+    with user_errors():
+        tables = compute_stats(ctx.open_store(), inferred=not no_inferred)
+    for title, rows in tables.items():
+        click.echo(f"{title}:")
+        width = max((len(name) for name, _ in rows), default=0)
+        for name, count in rows:
+            click.echo(f"  {name.ljust(width)}  {count:>8,}")
+        click.echo("")
+
+
+# --- reasoning commands ---
+
+
+# --- server commands ---
+
+
+# --- export commands ---
+
+
+# --- drawing commands ---
+
+
+def main():
+    cli(prog_name="seccoop")

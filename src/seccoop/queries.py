@@ -1,0 +1,224 @@
+"""Named queries (``queries/*.rq``) and running SPARQL with result formats.
+
+    >>> from seccoop.store import open_store
+    >>> result = run_query(open_store(), "SELECT ?s WHERE { ?s a sc:Forum } LIMIT 1")
+    >>> result.kind
+    'select'
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import PREFIXES
+from .project import Project
+
+RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+                  "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+                 "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
+                 "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+SELECT_FORMATS = ("table", *RESULT_FORMATS)
+
+
+class QueryError(ValueError):
+    """A query that cannot run: unknown name, syntax error (message carries line:column)."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None):
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    path: Path
+
+    @property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def read_header(path: Path) -> tuple[str, str]:
+    """The ``# title:`` and ``# description:`` lines at the top of a ``.rq`` file."""
+    title = description = ""
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                break
+            key, _, value = line[1:].strip().partition(":")
+            if key.strip().lower() == "title":
+                title = value.strip()
+            elif key.strip().lower() == "description":
+                description = value.strip()
+    return title or path.stem, description
+
+
+def named_queries(project: Project, *, checks: bool = False) -> list[NamedQuery]:
+    """The project's named queries (``checks/`` ones only when ``checks`` is true), by name."""
+    folder = project.queries_dir
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.rglob("*.rq")):
+        name = path.relative_to(folder).with_suffix("").as_posix()
+        if name.startswith("checks/") != checks:
+            continue
+        found.append(NamedQuery(name, *read_header(path), path))
+    return found
+
+
+def load_query(spec: str, project: Project, stdin: io.TextIOBase | None = None) -> str:
+    """SPARQL text from inline SPARQL, a ``.rq`` path, ``-`` (standard input) or a query name."""
+    if spec == "-":
+        return (stdin or __import__("sys").stdin).read()
+    if spec.endswith(".rq") and Path(spec).is_file():
+        return Path(spec).read_text(encoding="utf-8")
+    by_name = {q.name: q for q in named_queries(project) + named_queries(project, checks=True)}
+    if spec in by_name:
+        return by_name[spec].text
+    if _looks_like_sparql(spec):
+        return spec
+    close = difflib.get_close_matches(spec, list(by_name), n=5, cutoff=0.4)
+    raise QueryError(f"unknown query name {spec!r}", close)
+
+
+def _looks_like_sparql(text: str) -> bool:
+    words = {w.upper() for w in text.replace("{", " { ").split()}
+    return "{" in text or bool(words & {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE"})
+
+
+@dataclass
+class QueryResult:
+    kind: str  # select | ask | graph
+    value: object  # QuerySolutions | QueryBoolean | QueryTriples
+    variables: list[str]
+
+
+def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
+              default_graph_uris: list[str] | None = None,
+              named_graph_uris: list[str] | None = None) -> QueryResult:
+    """Evaluate ``sparql`` over the union of the asserted graphs (plus the inferred one).
+
+    ``inferred=False`` leaves out the inferred graph, as does ``--no-inferred`` and the
+    endpoint's ``inferred=false``. Explicit dataset IRIs (SPARQL protocol) take precedence.
+    """
+    from .store import INFERRED_GRAPH, asserted_graphs
+
+    options: dict = {"prefixes": PREFIXES}
+    if default_graph_uris or named_graph_uris:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris or []] or None
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris or []] or None
+        if options["default_graph"] is None:
+            options["default_graph"] = ox.DefaultGraph()
+    elif inferred:
+        options["use_default_graph_as_union"] = True
+    else:
+        graphs = asserted_graphs(store)
+        options["default_graph"] = graphs or ox.DefaultGraph()
+        options["named_graphs"] = graphs
+    if not inferred and options.get("named_graphs") and INFERRED_GRAPH in options["named_graphs"]:
+        options["named_graphs"] = [g for g in options["named_graphs"] if g != INFERRED_GRAPH]
+    try:
+        value = store.query(sparql, **options)
+    except SyntaxError as error:
+        raise QueryError(syntax_message(error)) from None
+    if isinstance(value, ox.QuerySolutions):
+        return QueryResult("select", value, [v.value for v in value.variables])
+    if isinstance(value, ox.QueryBoolean):
+        return QueryResult("ask", value, [])
+    return QueryResult("graph", value, [])
+
+
+_SPARQL_LOCATION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+
+def syntax_message(error: SyntaxError) -> str:
+    """``SPARQL syntax error at line L, column C: reason`` with the expected-token list clipped."""
+    text = str(error)
+    match = _SPARQL_LOCATION.search(text)
+    if not match:
+        return f"SPARQL syntax error: {text}"
+    line, column, reason = match.groups()
+    reason = " ".join(reason.split())
+    if len(reason) > 160:
+        reason = reason[:159] + "…"
+    return f"SPARQL syntax error at line {line}, column {column}: {reason}"
+
+
+def serialize_result(result: QueryResult, fmt: str, output=None) -> bytes | None:
+    """A result in a machine format (csv/tsv/json/xml or an RDF syntax), streamed to
+    ``output`` (a binary file) when given, else returned as bytes."""
+    if result.kind == "graph":
+        if fmt not in GRAPH_FORMATS:
+            raise QueryError(f"format {fmt!r} is for SELECT/ASK; CONSTRUCT and DESCRIBE take "
+                             + ", ".join(GRAPH_FORMATS))
+        return _serialize_triples(result.value, GRAPH_FORMATS[fmt], output)
+    if fmt not in RESULT_FORMATS:
+        raise QueryError(f"format {fmt!r} is for CONSTRUCT/DESCRIBE; SELECT and ASK take "
+                         + ", ".join(SELECT_FORMATS))
+    return result.value.serialize(output, format=RESULT_FORMATS[fmt])
+
+
+def _serialize_triples(triples, fmt: ox.RdfFormat, output=None) -> bytes | None:
+    # Quad formats need quads: CONSTRUCT output goes to the default graph.
+    quads = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+        return ox.serialize(quads, output, format=fmt, prefixes=PREFIXES)
+    return ox.serialize(quads, output, format=fmt)
+
+
+# --- human-readable output -------------------------------------------------------------
+
+def shorten(term) -> str:
+    """A term as a person reads it: prefixed names, plain literals, ``_:b`` blank nodes."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, namespace in PREFIXES.items():
+            if term.value.startswith(namespace):
+                local = term.value[len(namespace):]
+                if local and all(c.isalnum() or c in "-_." for c in local):
+                    return f"{prefix}:{local}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"{term.value} @{term.language}" if term.language != "en" else term.value
+        return term.value
+    return str(term)
+
+
+def format_table(result: QueryResult, *, max_width: int = 60) -> str:
+    """Aligned text columns, or a clear ``no results`` line."""
+    if result.kind == "ask":
+        return "yes" if bool(result.value) else "no"
+    if result.kind == "graph":
+        rows = [[shorten(t.subject), shorten(t.predicate), shorten(t.object)] for t in result.value]
+        header = ["subject", "predicate", "object"]
+    else:
+        header = result.variables
+        rows = [[shorten(solution[v]) for v in header] for solution in result.value]
+    if not rows:
+        return "no results"
+    rows = [[_clip(cell, max_width) for cell in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

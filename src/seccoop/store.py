@@ -1,0 +1,357 @@
+"""The Oxigraph store: built from a project's files, swapped in atomically, opened read-only.
+
+Layout of a store directory::
+
+    current -> builds/<id>        symlink, replaced atomically after a successful build
+    builds/<id>/oxigraph/         the RocksDB store
+    builds/<id>/manifest.json     source fingerprint, file stats, triples per graph
+    tmp-*/                        a build in progress (or a killed one, removed by the next build)
+    build.lock                    serialises builders
+
+    >>> from seccoop.project import find_project
+    >>> store = open_store(find_project())
+    >>> bool(store.query("ASK { ?s ?p ?o }", use_default_graph_as_union=True))
+    True
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+
+from . import INFERRED_GRAPH_IRI, PREFIXES, __version__
+from .project import Project, find_project, rdf_kind
+
+STORE_ENV = "SECCOOP_STORE"
+FORMAT_VERSION = "1"
+INFERRED_GRAPH = ox.NamedNode(INFERRED_GRAPH_IRI)
+KEEP_BUILDS = 2  # the current build and the previous one, which a running server may hold open
+
+_OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+               "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
+               "n3": ox.RdfFormat.N3}
+
+Progress = Callable[[int, int], None]
+
+
+class SourceError(Exception):
+    """A source file is not valid RDF; carries ``file:line:column: message``."""
+
+    def __init__(self, file: str, line: int | None, column: int | None, message: str):
+        super().__init__(f"{file}:{line or 0}:{column or 0}: {message}")
+        self.file, self.line, self.column, self.message = file, line, column, message
+
+
+class InconsistentGraphError(Exception):
+    """The closure is inconsistent; the new store was not swapped in."""
+
+    def __init__(self, inconsistencies: list):
+        self.inconsistencies = inconsistencies
+        super().__init__(f"the graph is inconsistent ({len(inconsistencies)} problem(s))")
+
+
+@dataclass
+class BuildReport:
+    path: Path
+    rebuilt: bool
+    graphs: dict[str, int] = field(default_factory=dict)
+    inferred: int = 0
+    reasoned: bool = False
+    seconds: float = 0.0
+    inconsistencies: list = field(default_factory=list)
+
+
+def default_store_dir(project: Project) -> Path:
+    """Where the store of ``project`` lives: ``$SECCOOP_STORE`` or the user's cache directory."""
+    if os.environ.get(STORE_ENV):
+        return Path(os.environ[STORE_ENV]).expanduser()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    key = hashlib.sha256(str(project.root).encode()).hexdigest()[:12]
+    return cache / "seccoop" / f"{project.root.name}-{key}"
+
+
+def _file_stats(project: Project, files: list[Path]) -> list[list]:
+    return [[project.relative(f), f.stat().st_size, f.stat().st_mtime_ns] for f in files]
+
+
+def fingerprint(project: Project, files: list[Path] | None = None) -> str:
+    """A content hash of every source file (names and bytes) and of the store format."""
+    digest = hashlib.sha256(f"seccoop {__version__} format {FORMAT_VERSION}\n".encode())
+    for path in project.source_files() if files is None else files:
+        digest.update(f"{project.relative(path)}\n".encode())
+        with open(path, "rb") as handle:
+            digest.update(hashlib.file_digest(handle, "sha256").digest()
+                          if hasattr(hashlib, "file_digest")
+                          else hashlib.sha256(handle.read()).digest())
+    return digest.hexdigest()
+
+
+def current_build(store_dir: Path) -> Path | None:
+    """The directory of the build that currently answers, if any."""
+    link = store_dir / "current"
+    target = link.resolve() if link.is_symlink() else None
+    return target if target and (target / "manifest.json").is_file() else None
+
+
+def read_manifest(build_dir: Path) -> dict:
+    return json.loads((build_dir / "manifest.json").read_text())
+
+
+def is_fresh(project: Project, store_dir: Path) -> bool:
+    """True when the current build was made from exactly the project's present files.
+
+    File stats decide in the common case; when they differ the content hash decides,
+    so a touched but unchanged file does not cost a rebuild.
+    """
+    build_dir = current_build(store_dir)
+    if build_dir is None:
+        return False
+    manifest = read_manifest(build_dir)
+    files = project.source_files()
+    stats = _file_stats(project, files)
+    if stats == manifest.get("stats"):
+        return True
+    if fingerprint(project, files) != manifest.get("fingerprint"):
+        return False
+    manifest["stats"] = stats
+    _write_json(build_dir / "manifest.json", manifest)
+    return True
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1))
+    os.replace(tmp, path)
+
+
+class _CountingReader:
+    """Reports bytes read from a source file, for the progress bar."""
+
+    def __init__(self, raw, report: Callable[[int], None]):
+        self._raw, self._report = raw, report
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._raw.read(size)
+        self._report(self._raw_position())
+        return chunk
+
+    def _raw_position(self) -> int:
+        inner = getattr(self._raw, "fileobj", None) or self._raw
+        return inner.tell()
+
+
+def load_file(store: ox.Store, project: Project, path: Path,
+              report: Callable[[int], None] | None = None) -> None:
+    """Bulk-load one source file into its own named graph; raise :class:`SourceError`."""
+    graph = ox.NamedNode(project.graph_iri(path))
+    fmt = _OX_FORMATS[rdf_kind(path)]
+    base = path.resolve().as_uri()
+    try:
+        if path.suffix == ".gz" or report is not None:
+            opener = gzip.open if path.suffix == ".gz" else open
+            with opener(path, "rb") as raw:
+                source = _CountingReader(raw, report) if report else raw
+                store.bulk_load(input=source, format=fmt, to_graph=graph, base_iri=base)
+        else:
+            store.bulk_load(path=str(path), format=fmt, to_graph=graph, base_iri=base)
+    except SyntaxError as error:
+        raise _source_error(_display_path(path), error) from None
+
+
+def _display_path(path: Path) -> str:
+    """The path as the user can open it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+_LOCATION = re.compile(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ")
+
+
+def _source_error(name: str, error: SyntaxError) -> SourceError:
+    message = str(error.args[0]) if error.args else str(error)
+    # The location moves to the file:line:column prefix; the message keeps the reason.
+    return SourceError(name, error.lineno, error.offset, _LOCATION.sub("", message))
+
+
+def _load_sources(store: ox.Store, project: Project, files: list[Path],
+                  progress: Progress | None) -> None:
+    sizes = [f.stat().st_size for f in files]
+    total, done = sum(sizes), 0
+    for path, size in zip(files, sizes):
+        report = (lambda position, base=done: progress(base + position, total)) if progress else None
+        load_file(store, project, path, report)
+        done += size
+        if progress:
+            progress(done, total)
+
+
+def _count_graphs(store: ox.Store) -> dict[str, int]:
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    return {row["g"].value: int(row["n"].value) for row in store.query(query)}
+
+
+def _reason(store: ox.Store, report: BuildReport, allow_inconsistent: bool) -> None:
+    from . import reasoning
+
+    report.inferred = reasoning.materialise(store, inferred_graph=INFERRED_GRAPH)
+    report.reasoned = True
+    report.inconsistencies = reasoning.find_inconsistencies(store)
+    if report.inconsistencies and not allow_inconsistent:
+        raise InconsistentGraphError(report.inconsistencies)
+
+
+def build(project: Project | None = None, store_dir: Path | None = None, *, force: bool = False,
+          reason: bool = True, allow_inconsistent: bool = False,
+          progress: Progress | None = None) -> BuildReport:
+    """Build the store unless it is fresh; the new build replaces the old one atomically.
+
+    Any error (malformed file, inconsistent closure, a kill) leaves the previous build in place.
+    """
+    project = project or find_project()
+    store_dir = Path(store_dir or default_store_dir(project))
+    store_dir.mkdir(parents=True, exist_ok=True)
+    with open(store_dir / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not force and is_fresh(project, store_dir):
+            build_dir = current_build(store_dir)
+            manifest = read_manifest(build_dir)
+            return BuildReport(build_dir, False, manifest["graphs"], manifest.get("inferred", 0),
+                               manifest.get("reasoned", False), 0.0)
+        _remove_stale_temporaries(store_dir)
+        return _build_new(project, store_dir, reason, allow_inconsistent, progress)
+
+
+def _build_new(project, store_dir, reason, allow_inconsistent, progress) -> BuildReport:
+    started = time.perf_counter()
+    files = project.source_files()
+    tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=store_dir))
+    try:
+        store = ox.Store(str(tmp / "oxigraph"))
+        _load_sources(store, project, files, progress)
+        report = BuildReport(tmp, True)
+        if reason:
+            _reason(store, report, allow_inconsistent)
+        report.graphs = _count_graphs(store)
+        store.flush()
+        del store
+        gc.collect()
+        manifest = {"fingerprint": fingerprint(project, files), "stats": _file_stats(project, files),
+                    "project": str(project.root), "graphs": report.graphs,
+                    "inferred": report.inferred, "reasoned": report.reasoned,
+                    "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        _write_json(tmp / "manifest.json", manifest)
+        report.path = _swap_in(store_dir, tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _swap_in(store_dir: Path, tmp: Path) -> Path:
+    builds = store_dir / "builds"
+    builds.mkdir(exist_ok=True)
+    final = builds / f"{time.time_ns()}"
+    os.rename(tmp, final)
+    link_tmp = store_dir / f"current.{os.getpid()}.tmp"
+    if link_tmp.is_symlink():
+        link_tmp.unlink()
+    os.symlink(Path("builds") / final.name, link_tmp)
+    os.replace(link_tmp, store_dir / "current")
+    for old in sorted(builds.iterdir(), key=lambda p: p.name)[:-KEEP_BUILDS]:
+        shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def _remove_stale_temporaries(store_dir: Path) -> None:
+    # Only called under the build lock, so no other build owns these.
+    for tmp in store_dir.glob("tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def open_store(project: Project | None = None, store_dir: Path | None = None, *,
+               auto_build: bool = True) -> ox.Store:
+    """Open the project's store read-only, building it first when missing or stale.
+
+    >>> store = open_store()
+    >>> len(list(store.named_graphs())) > 1
+    True
+    """
+    project = project or find_project()
+    store_dir = Path(store_dir or default_store_dir(project))
+    if auto_build and not is_fresh(project, store_dir):
+        build(project, store_dir)
+    build_dir = current_build(store_dir)
+    if build_dir is None:
+        raise FileNotFoundError(f"no store in {store_dir}: run `seccoop build`")
+    return ox.Store.read_only(str(build_dir / "oxigraph"))
+
+
+def asserted_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """Every named graph except the inferred one, i.e. the source files."""
+    return sorted((g for g in store.named_graphs() if g != INFERRED_GRAPH), key=lambda g: g.value)
+
+
+class ResolveError(LookupError):
+    """A name matches no resource, or several (``candidates`` lists them)."""
+
+    def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None):
+        super().__init__(message)
+        self.candidates = candidates or []
+
+
+def resolve(store: ox.Store, text: str) -> ox.NamedNode:
+    """A resource named by ``<IRI>``, full IRI, prefixed name, or label (case-insensitive).
+
+    >>> resolve(open_store(), "china").value
+    'https://w3id.org/seccoop/id/china'
+    """
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return ox.NamedNode(text[1:-1])
+    if "://" in text or text.startswith("urn:"):
+        return ox.NamedNode(text)
+    prefix, colon, local = text.partition(":")
+    if colon and prefix in PREFIXES and " " not in local:
+        return ox.NamedNode(PREFIXES[prefix] + local)
+    query = f"""SELECT DISTINCT ?s ?label WHERE {{
+        VALUES ?text {{ {ox.Literal(text)} }}
+        {{ ?s rdfs:label ?l }} UNION {{ ?s skos:altLabel ?l }}
+        FILTER(LCASE(STR(?l)) = LCASE(STR(?text)))
+        OPTIONAL {{ ?s rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en") || LANG(?label) = "") }}
+    }} ORDER BY ?s"""
+    rows = list(store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True))
+    found: dict[str, str] = {}
+    for row in rows:
+        found.setdefault(row["s"].value, row["label"].value if row["label"] else "")
+    if len(found) == 1:
+        return ox.NamedNode(next(iter(found)))
+    if found:
+        raise ResolveError(f"{text!r} is ambiguous", sorted(found.items()))
+    slug = ox.NamedNode(PREFIXES["scr"] + text)
+    if any(True for _ in store.quads_for_pattern(slug, None, None)):
+        return slug
+    raise ResolveError(f"no resource is named {text!r}", _similar_labels(store, text))
+
+
+def _similar_labels(store: ox.Store, text: str) -> list[tuple[str, str]]:
+    query = f"""SELECT DISTINCT ?s ?l WHERE {{ VALUES ?text {{ {ox.Literal(text)} }}
+        ?s rdfs:label ?l FILTER(CONTAINS(LCASE(STR(?l)), LCASE(STR(?text)))) }}
+        ORDER BY ?s LIMIT 10"""
+    rows = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    return [(row["s"].value, row["l"].value) for row in rows]
