@@ -242,6 +242,7 @@ def _build_new(project, store_dir, reason, allow_inconsistent, progress) -> Buil
     tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=store_dir))
     try:
         store = ox.Store(str(tmp / "oxigraph"))
+        store.add_graph(INFERRED_GRAPH)  # reserved even while empty, so clients can name it
         _load_sources(store, project, files, progress)
         report = BuildReport(tmp, True)
         if reason:

@@ -1,0 +1,211 @@
+"""Every command of the CLI, on a small temporary project (CliRunner), plus the real script."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pyoxigraph as ox
+import pytest
+
+from cli_helpers import make_project, run
+from seccoop.cli import cli
+
+SCO = "https://w3id.org/seccoop/id/sco"
+CHINA = "https://w3id.org/seccoop/id/china"
+
+
+@pytest.fixture
+def env(tmp_path):
+    project = make_project(tmp_path / "project")
+    store = tmp_path / "store"
+    return project, store
+
+
+def test_every_command_is_documented_with_an_example():
+    from click import Group
+
+    def walk(group, prefix=""):
+        for name, command in group.commands.items():
+            yield prefix + name, command
+            if isinstance(command, Group):
+                yield from walk(command, prefix + name + " ")
+
+    commands = dict(walk(cli))
+    assert {"build", "query", "queries", "describe", "stats"} <= set(commands)
+    for name, command in commands.items():
+        assert command.help and "Example:" in command.help, f"{name} has no example in its help"
+
+
+def test_build_reports_triples_per_graph_then_is_up_to_date(env):
+    result = run(*env, "build")
+    assert result.exit_code == 0, result.output
+    assert "data/facts.ttl" in result.output and "ontology/core.ttl" in result.output
+    assert "built" in result.output and " s:" in result.output
+    assert "up to date" in run(*env, "build").output
+    assert "built" in run(*env, "build", "--force").output
+
+
+def test_query_by_name_file_stdin_and_inline(env, tmp_path):
+    project, _ = env
+    expected = f"member\r\n{CHINA}\r\nhttps://w3id.org/seccoop/id/russia\r\n".encode()
+    assert run(*env, "query", "sco-members", "-f", "csv").stdout_bytes == expected
+    path = project / "queries" / "sco-members.rq"
+    assert run(*env, "query", str(path), "-f", "csv").stdout_bytes == expected
+    assert run(*env, "query", "-", "-f", "csv", input=path.read_text()).stdout_bytes == expected
+    inline = "SELECT ?member WHERE { scr:sco sc:hasMember ?member } ORDER BY ?member"
+    assert run(*env, "query", inline, "-f", "csv").stdout_bytes == expected
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
+def test_select_machine_formats_parse(env, fmt):
+    result = run(*env, "query", "sco-members", "-f", fmt)
+    assert result.exit_code == 0
+    if fmt == "csv":  # pyoxigraph does not parse CSV results (lossy); read it as text
+        assert result.stdout.splitlines()[1:] == [CHINA, "https://w3id.org/seccoop/id/russia"]
+        return
+    parsed = ox.parse_query_results(result.stdout_bytes, format=getattr(
+        ox.QueryResultsFormat, fmt.upper()))
+    assert sorted(s["member"].value for s in parsed) == [CHINA, "https://w3id.org/seccoop/id/russia"]
+
+
+def test_table_shortens_iris_and_shows_readable_literals(env):
+    out = run(*env, "query", "SELECT ?s ?l WHERE { ?s skos:altLabel ?l }", "-f", "table").output
+    lines = out.splitlines()
+    assert lines[0].split() == ["s", "l"]
+    assert lines[2].split() == ["scr:sco", "SCO"]
+    assert lines[-1] == "(1 row)"
+
+
+@pytest.mark.parametrize("fmt,rdf", [("turtle", "TURTLE"), ("ntriples", "N_TRIPLES"),
+                                     ("nquads", "N_QUADS"), ("trig", "TRIG"),
+                                     ("jsonld", "JSON_LD"), ("rdfxml", "RDF_XML")])
+def test_construct_formats_parse(env, fmt, rdf):
+    query = "CONSTRUCT { ?s sc:hasMember ?o } WHERE { ?s sc:hasMember ?o }"
+    result = run(*env, "query", query, "-f", fmt)
+    assert result.exit_code == 0, result.output
+    quads = list(ox.parse(result.stdout_bytes, format=getattr(ox.RdfFormat, rdf)))
+    assert {(q.subject.value, q.object.value) for q in quads} == {
+        (SCO, CHINA), (SCO, "https://w3id.org/seccoop/id/russia")}
+
+
+def test_ask_and_no_results(env):
+    assert run(*env, "query", "ASK { scr:sco sc:hasMember scr:china }", "-f", "table").output == "yes\n"
+    empty = "SELECT ?x WHERE { ?x sc:hasMember scr:atlantis }"
+    assert run(*env, "query", empty, "-f", "table").output.strip() == "no results"
+    document = json.loads(run(*env, "query", empty, "-f", "json").output)
+    assert document == {"head": {"vars": ["x"]}, "results": {"bindings": []}}
+    ttl = run(*env, "query", "CONSTRUCT WHERE { ?x sc:hasMember scr:atlantis }", "-f", "turtle")
+    assert ttl.exit_code == 0 and list(ox.parse(ttl.stdout_bytes, format=ox.RdfFormat.TURTLE)) == []
+
+
+def test_a_format_of_the_wrong_kind_is_a_user_error(env):
+    result = run(*env, "query", "sco-members", "-f", "turtle")
+    assert result.exit_code == 2 and "CONSTRUCT" in result.stderr
+
+
+def test_malformed_sparql_gives_line_and_column_and_exit_2(env):
+    result = run(*env, "query", "SELECT ?x WHERE {\n  ?x ?y \n}")
+    assert result.exit_code == 2
+    assert "line 3, column " in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unknown_query_name_suggests_the_closest(env):
+    result = run(*env, "query", "sco-membrs")
+    assert result.exit_code == 2
+    assert "unknown query name 'sco-membrs'" in result.stderr
+    assert "sco-members" in result.stderr
+
+
+def test_no_inferred_leaves_out_the_inferred_graph(env):
+    from seccoop.store import INFERRED_GRAPH, current_build
+
+    project, store_dir = env
+    run(*env, "build", "--no-reasoning")
+    # Write one inferred triple straight into the built store, as the reasoner would.
+    writable = ox.Store(str(current_build(store_dir) / "oxigraph"))
+    writable.add(ox.Quad(ox.NamedNode(CHINA), ox.NamedNode(
+        "https://w3id.org/seccoop/ontology#memberOf"), ox.NamedNode(SCO), INFERRED_GRAPH))
+    writable.flush()
+    del writable
+    query = "SELECT ?f WHERE { scr:china sc:memberOf ?f }"
+    assert SCO in run(*env, "query", query, "-f", "csv").output
+    assert SCO not in run(*env, "query", query, "-f", "csv", "--no-inferred").output
+    stats = run(*env, "stats", "--no-inferred").output
+    assert "sc:memberOf" not in stats and "sc:memberOf" in run(*env, "stats").output
+
+
+def test_queries_lists_names_and_titles(env):
+    result = run(*env, "queries")
+    assert result.output.split(None, 1) == ["sco-members", "Members of the SCO\n"]
+
+
+def test_describe_by_label_shows_labels_incoming_facts_and_sources(env):
+    result = run(*env, "describe", "shanghai cooperation organization")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith(f"Shanghai Cooperation Organization  <{SCO}>")
+    assert "has member: China" in out and "has member: Russia" in out
+    assert 'source: Paragraph 1, sentence 1: "The SCO member states include China."' in out
+    china = run(*env, "describe", "scr:china").output
+    assert "Referenced by:" in china and "Shanghai Cooperation Organization: has member" in china
+
+
+def test_describe_ambiguous_label_lists_candidates(env):
+    result = run(*env, "describe", "Georgia")
+    assert result.exit_code == 2
+    assert "ambiguous" in result.stderr
+    assert "georgia-place" in result.stderr and "georgia-state" in result.stderr
+
+
+def test_describe_unknown_is_exit_2_without_traceback(env):
+    result = run(*env, "describe", "Atlantis")
+    assert result.exit_code == 2 and "no resource is named" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_stats_counts_classes_properties_and_graphs(env):
+    out = run(*env, "stats").output
+    assert out.split("sc:State")[1].splitlines()[0].split() == ["3"]
+    assert "data/facts.ttl" in out
+
+
+def test_malformed_turtle_exit_2_and_the_previous_store_still_answers(env):
+    project, store = env
+    before = run(*env, "query", "sco-members", "-f", "csv").stdout
+    facts = project / "data" / "facts.ttl"
+    facts.write_text(facts.read_text() + "scr:a scr:b .\n")
+    line = len(facts.read_text().splitlines())
+    result = run(*env, "build")
+    assert result.exit_code == 2
+    assert f"facts.ttl:{line}:13:" in result.stderr
+    after = run(*env, "query", "sco-members", "-f", "csv")
+    assert after.exit_code == 0 and after.stdout == before
+    assert "rebuild failed, using the previous store" in after.stderr
+
+
+def test_project_environment_variable(env, monkeypatch):
+    project, store = env
+    from click.testing import CliRunner
+
+    monkeypatch.setenv("SECCOOP_PROJECT", str(project))
+    monkeypatch.setenv("SECCOOP_STORE", str(store))
+    result = CliRunner().invoke(cli, ["queries"])
+    assert "sco-members" in result.output
+
+
+def test_the_installed_console_script_runs_from_another_directory(env, tmp_path):
+    project, store = env
+    script = shutil.which("seccoop")
+    assert script, "the seccoop console script is not installed"
+    done = subprocess.run([script, "--project", str(project), "--store", str(store),
+                           "query", "sco-members", "--format", "tsv"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == [f"<{CHINA}>", "<https://w3id.org/seccoop/id/russia>"]
+    module = subprocess.run([sys.executable, "-m", "seccoop", "--version"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert module.returncode == 0 and "seccoop" in module.stdout
