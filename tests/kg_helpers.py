@@ -95,12 +95,22 @@ def owlrl_closure(extra_turtle: str | None = None):
 
 
 def closure_store():
-    """A pyoxigraph Store holding the asserted files plus the OWL 2 RL closure in one graph."""
-    import pyoxigraph as ox
+    """A pyoxigraph Store holding the OWL 2 RL closure (asserted + inferred triples) in one graph.
 
-    store = load_project_dataset()
-    data = owlrl_closure().serialize(format="nt")
-    store.load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_BASE + "inferred"))
+    The closure graph already contains every asserted triple; loading the files again would
+    duplicate the blank-node provenance statements under other blank-node ids.
+    """
+    import pyoxigraph as ox
+    import rdflib
+
+    store = ox.Store()
+    g = rdflib.Graph()
+    # owlrl also derives triples with literal subjects (datatype axioms), which RDF cannot store
+    for t in owlrl_closure():
+        if not isinstance(t[0], rdflib.Literal):
+            g.add(t)
+    store.load(input=g.serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES,
+               to_graph=ox.NamedNode(GRAPH_BASE + "inferred"))
     return store
 
 
