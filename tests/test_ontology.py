@@ -1,0 +1,57 @@
+"""The ontology parses with rdflib and pyoxigraph, carries its metadata and stays in OWL 2 RL."""
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS
+
+from kg_helpers import ROOT, SC, ontology_files, rdflib_graph
+
+ONT = rdflib.URIRef("https://w3id.org/seccoop/ontology")
+
+
+@pytest.mark.parametrize("path", ontology_files() + [ROOT / "ontology" / "shapes.ttl"], ids=lambda p: p.name)
+def test_ontology_file_parses_with_rdflib_and_pyoxigraph(path):
+    g = rdflib.Graph().parse(path, format="turtle")
+    assert len(g) > 0
+    store = ox.Store()
+    store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    assert len(store) == len(g)
+
+
+def test_ontology_metadata():
+    g = rdflib_graph()
+    dct = rdflib.Namespace("http://purl.org/dc/terms/")
+    vann = rdflib.Namespace("http://purl.org/vocab/vann/")
+    for p in (dct.title, dct.description, dct.license, dct.creator, dct.created, OWL.versionIRI,
+              OWL.versionInfo, vann.preferredNamespacePrefix, vann.preferredNamespaceUri):
+        assert g.value(ONT, p) is not None, p
+    assert str(g.value(ONT, vann.preferredNamespaceUri)) == SC
+
+
+def test_required_top_classes_and_disjointness():
+    g = rdflib_graph()
+    sc = rdflib.Namespace(SC)
+    for c in ("Actor", "Forum", "Agreement", "Meeting", "State", "InternationalOrganization",
+              "GovernmentBody", "OfficialRole", "Summit", "MinisterialMeeting", "Seminar",
+              "RoundTableDiscussion", "Workshop", "Dialogue", "Treaty", "ActionPlan", "Guidelines"):
+        assert (sc[c], RDF.type, OWL.Class) in g, c
+    members = set()
+    for adc in g.subjects(RDF.type, OWL.AllDisjointClasses):
+        members |= set(Collection(g, g.value(adc, OWL.members)))
+    assert {sc.Actor, sc.Forum, sc.Agreement, sc.Meeting} <= members
+
+
+def test_no_owl_imports_and_no_external_domains():
+    g = rdflib_graph()
+    assert not list(g.triples((None, OWL.imports, None)))
+    for p in set(g.subjects(RDFS.domain, None)) | set(g.subjects(RDFS.range, None)):
+        assert str(p).startswith(SC), f"domain/range given to external term {p}"
+
+
+def test_no_xsd_date_in_ranges():
+    """xsd:date is outside the OWL 2 datatype map: no property may use it as a range."""
+    g = rdflib_graph()
+    xsd = rdflib.Namespace("http://www.w3.org/2001/XMLSchema#")
+    bad = [p for p, r in g.subject_objects(RDFS.range) if r in (xsd.date, xsd.gYearMonth, xsd.gYear)]
+    assert bad == []
