@@ -209,3 +209,26 @@ def test_the_installed_console_script_runs_from_another_directory(env, tmp_path)
     module = subprocess.run([sys.executable, "-m", "seccoop", "--version"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)
     assert module.returncode == 0 and "seccoop" in module.stdout
+
+
+def test_the_lean_query_path_answers_like_click_without_importing_it(env, tmp_path):
+    """`seccoop query` in machine formats skips click; its bytes equal the click path's."""
+    project, store = env
+    run(*env, "build")
+    args = ["--project", str(project), "--store", str(store), "query", "sco-members"]
+    probe = ("import sys, runpy; sys.argv = ['seccoop', *sys.argv[1:]];"
+             "from seccoop.lean import try_query; answered = try_query(sys.argv[1:]);"
+             "print('\\nANSWERED' if answered else 'FALLBACK', 'click' in sys.modules)")
+    for fmt in ("csv", "tsv", "json", "xml"):
+        done = subprocess.run([sys.executable, "-c", probe, *args, "--format", fmt],
+                              capture_output=True, timeout=60)
+        lean_out, _, marker = done.stdout.rpartition(b"\nANSWERED")
+        assert marker.strip() == b"False", done.stdout  # answered, and click never imported
+        assert lean_out == run(*env, "query", "sco-members", "--format", fmt).stdout_bytes
+    # Anything else falls through to click, which reports errors properly.
+    from seccoop.lean import try_query
+
+    assert not try_query(["--project", str(project), "--store", str(store), "query", "nope"])
+    assert not try_query(["--project", str(project), "query", "sco-members", "--no-inferred"])
+    assert not try_query(["--project", str(project), "--store", str(store), "query",
+                          "SELECT * WHERE {", "--format", "csv"])

@@ -14,15 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import GRAPH_BASE
-
-PROJECT_ENV = "SECCOOP_PROJECT"
-
-# Files the store loads, by suffix (a trailing .gz is allowed on each).
-RDF_SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".rdf": "rdfxml", ".owl": "rdfxml",
-                ".jsonld": "jsonld", ".n3": "n3"}
-# SHACL shapes describe the data; they are not facts of the graph.
-NOT_LOADED = {"shapes.ttl"}
+from . import GRAPH_BASE, lean
 
 
 class ProjectError(ValueError):
@@ -47,12 +39,7 @@ class Project:
 
     def source_files(self) -> list[Path]:
         """Every RDF file of ontology/ and data/ (recursively), in a stable order."""
-        files = []
-        for folder in (self.ontology_dir, self.data_dir):
-            if folder.is_dir():
-                files.extend(p for p in folder.rglob("*") if p.is_file() and rdf_kind(p)
-                             and p.name not in NOT_LOADED)
-        return sorted(files, key=lambda p: self.relative(p))
+        return [self.root / rel for rel in lean.source_files(str(self.root))]
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -64,25 +51,12 @@ class Project:
 
 def rdf_kind(path: Path) -> str | None:
     """The RDF syntax of a file by its suffix (``None`` if the store does not load it)."""
-    suffixes = path.suffixes
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes = suffixes[:-1]
-    return RDF_SUFFIXES.get(suffixes[-1]) if suffixes else None
-
-
-def packaged_root() -> Path:
-    """The graph shipped with seccoop: inside the wheel, or the checkout in development."""
-    here = Path(__file__).resolve().parent
-    bundled = here / "_project"
-    if (bundled / "ontology").is_dir():
-        return bundled
-    return here.parents[1]
+    return lean.rdf_kind(path.name)
 
 
 def find_project(path: str | os.PathLike | None = None) -> Project:
     """The project named by ``path``, else by ``$SECCOOP_PROJECT``, else the packaged one."""
-    chosen = path or os.environ.get(PROJECT_ENV)
-    root = Path(chosen).expanduser().resolve() if chosen else packaged_root()
+    root = Path(lean.project_root(os.fspath(path) if path else None))
     if not root.is_dir():
         raise ProjectError(f"{root}: no such directory")
     if not (root / "ontology").is_dir() and not (root / "data").is_dir():

@@ -32,13 +32,13 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from . import INFERRED_GRAPH_IRI, PREFIXES, __version__
+from . import INFERRED_GRAPH_IRI, PREFIXES, __version__, lean
 from .project import Project, find_project, rdf_kind
 
-STORE_ENV = "SECCOOP_STORE"
 FORMAT_VERSION = "1"
 INFERRED_GRAPH = ox.NamedNode(INFERRED_GRAPH_IRI)
-KEEP_BUILDS = 2  # the current build and the previous one, which a running server may hold open
+KEEP_BUILDS = 2
+BULK_THRESHOLD = 1_000_000  # bytes on disk above which a file is bulk-loaded  # the current build and the previous one, which a running server may hold open
 
 _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
                "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
@@ -76,15 +76,11 @@ class BuildReport:
 
 def default_store_dir(project: Project) -> Path:
     """Where the store of ``project`` lives: ``$SECCOOP_STORE`` or the user's cache directory."""
-    if os.environ.get(STORE_ENV):
-        return Path(os.environ[STORE_ENV]).expanduser()
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    key = hashlib.sha256(str(project.root).encode()).hexdigest()[:12]
-    return cache / "seccoop" / f"{project.root.name}-{key}"
+    return Path(lean.default_store_dir(str(project.root)))
 
 
-def _file_stats(project: Project, files: list[Path]) -> list[list]:
-    return [[project.relative(f), f.stat().st_size, f.stat().st_mtime_ns] for f in files]
+def _file_stats(project: Project, files: list[Path]) -> str:
+    return lean.source_stats(str(project.root), [project.relative(f) for f in files])
 
 
 def fingerprint(project: Project, files: list[Path] | None = None) -> str:
@@ -101,9 +97,8 @@ def fingerprint(project: Project, files: list[Path] | None = None) -> str:
 
 def current_build(store_dir: Path) -> Path | None:
     """The directory of the build that currently answers, if any."""
-    link = store_dir / "current"
-    target = link.resolve() if link.is_symlink() else None
-    return target if target and (target / "manifest.json").is_file() else None
+    found = lean.current_build(str(store_dir))
+    return Path(found) if found else None
 
 
 def read_manifest(build_dir: Path) -> dict:
@@ -113,27 +108,25 @@ def read_manifest(build_dir: Path) -> dict:
 def is_fresh(project: Project, store_dir: Path) -> bool:
     """True when the current build was made from exactly the project's present files.
 
-    File stats decide in the common case; when they differ the content hash decides,
-    so a touched but unchanged file does not cost a rebuild.
+    File stats decide in the common case (as on the lean query path); when they differ the
+    content hash decides, so a touched but unchanged file does not cost a rebuild.
     """
     build_dir = current_build(store_dir)
     if build_dir is None:
         return False
-    manifest = read_manifest(build_dir)
     files = project.source_files()
     stats = _file_stats(project, files)
-    if stats == manifest.get("stats"):
+    if stats == lean.recorded_stats(str(build_dir)):
         return True
-    if fingerprint(project, files) != manifest.get("fingerprint"):
+    if fingerprint(project, files) != read_manifest(build_dir).get("fingerprint"):
         return False
-    manifest["stats"] = stats
-    _write_json(build_dir / "manifest.json", manifest)
+    _write_text(build_dir / "sources.tsv", stats)
     return True
 
 
-def _write_json(path: Path, data: dict) -> None:
+def _write_text(path: Path, text: str) -> None:
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1))
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -159,14 +152,19 @@ def load_file(store: ox.Store, project: Project, path: Path,
     graph = ox.NamedNode(project.graph_iri(path))
     fmt = _OX_FORMATS[rdf_kind(path)]
     base = path.resolve().as_uri()
+    # bulk_load writes new SST files per call (~0.1 s each); a transactional load is
+    # ~50x cheaper for the many small files of a typical project.
+    expansion = 8 if path.suffix == ".gz" else 1  # RDF text compresses about 8:1
+    big = path.stat().st_size * expansion > BULK_THRESHOLD
+    loader = store.bulk_load if big else store.load
     try:
         if path.suffix == ".gz" or report is not None:
             opener = gzip.open if path.suffix == ".gz" else open
             with opener(path, "rb") as raw:
                 source = _CountingReader(raw, report) if report else raw
-                store.bulk_load(input=source, format=fmt, to_graph=graph, base_iri=base)
+                loader(input=source, format=fmt, to_graph=graph, base_iri=base)
         else:
-            store.bulk_load(path=str(path), format=fmt, to_graph=graph, base_iri=base)
+            loader(path=str(path), format=fmt, to_graph=graph, base_iri=base)
     except SyntaxError as error:
         raise _source_error(_display_path(path), error) from None
 
@@ -201,8 +199,12 @@ def _load_sources(store: ox.Store, project: Project, files: list[Path],
 
 
 def _count_graphs(store: ox.Store) -> dict[str, int]:
-    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-    return {row["g"].value: int(row["n"].value) for row in store.query(query)}
+    # One index scan per graph is about twice as fast as a GROUP BY over the whole store.
+    counts = {}
+    for graph in sorted(store.named_graphs(), key=lambda g: g.value):
+        row = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))
+        counts[graph.value] = int(row["n"].value)
+    return counts
 
 
 def _reason(store: ox.Store, report: BuildReport, allow_inconsistent: bool) -> None:
@@ -251,11 +253,11 @@ def _build_new(project, store_dir, reason, allow_inconsistent, progress) -> Buil
         store.flush()
         del store
         gc.collect()
-        manifest = {"fingerprint": fingerprint(project, files), "stats": _file_stats(project, files),
-                    "project": str(project.root), "graphs": report.graphs,
-                    "inferred": report.inferred, "reasoned": report.reasoned,
-                    "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        _write_json(tmp / "manifest.json", manifest)
+        manifest = {"fingerprint": fingerprint(project, files), "project": str(project.root),
+                    "graphs": report.graphs, "inferred": report.inferred,
+                    "reasoned": report.reasoned, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        _write_text(tmp / "sources.tsv", _file_stats(project, files))
+        _write_text(tmp / "manifest.json", json.dumps(manifest, indent=1))
         report.path = _swap_in(store_dir, tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
