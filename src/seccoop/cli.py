@@ -318,6 +318,85 @@ def stats(ctx, no_inferred):
 
 # --- drawing commands ---
 
+@cli.group()
+def draw():
+    """Pictures of the graph as SVG, or as a standalone HTML page (by the file's extension).
+
+    Example: seccoop draw graph --around China -o china.html
+    """
+
+
+def _draw_options(command):
+    command = click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+                           help="The file to write: .svg, or .html for a standalone page.")(command)
+    return click.option("--base", metavar="URL", default=None,
+                        help="Link nodes to a seccoop server at URL (e.g. http://localhost:8000) "
+                             "instead of to the resources' IRIs.")(command)
+
+
+def _write_picture(ctx, kind: str, output: str, base: str | None, around: str | None = None):
+    from . import draw as pictures
+    from .store import resolve
+
+    if not output.lower().endswith((".svg", ".html", ".htm")):
+        raise UserError(f"{output}: the file name must end in .svg or .html")
+    with user_errors():
+        store = ctx.open_store()
+        node = resolve(store, around).value if around else None
+        link = pictures.iri_link
+        if base:
+            link = lambda iri: (lambda path: base.rstrip("/") + path if path else None)(  # noqa: E731
+                pictures.server_link(iri))
+        svg = pictures.picture(store, kind, link, around=node)
+        if output.lower().endswith(".svg"):
+            Path(output).write_text(svg, encoding="utf-8")
+        else:
+            title = svg.split("<title>", 1)[1].split("</title>", 1)[0]
+            Path(output).write_text(pictures.html_page(svg, _unescape(title)), encoding="utf-8")
+    click.echo(f"wrote {output}", err=True)
+
+
+def _unescape(text: str) -> str:
+    from html import unescape
+
+    return unescape(text)
+
+
+@draw.command("timeline")
+@click.option("--actor", metavar="THING", help="Only the events of this actor (IRI, prefixed name or label).")
+@_draw_options
+@pass_ctx
+def draw_timeline(ctx, actor, output, base):
+    """Every meeting, signing and adoption on one time axis, one lane per forum.
+
+    Example: seccoop draw timeline -o timeline.svg
+    """
+    _write_picture(ctx, "timeline", output, base, actor)
+
+
+@draw.command("graph")
+@click.option("--around", metavar="THING", help="Only this resource and its direct neighbours.")
+@_draw_options
+@pass_ctx
+def draw_graph(ctx, around, output, base):
+    """Actors, forums, agreements and meetings as a network, coloured by class.
+
+    Example: seccoop draw graph --around "ASEAN Regional Forum" -o arf.svg
+    """
+    _write_picture(ctx, "graph", output, base, around)
+
+
+@draw.command("ontology")
+@_draw_options
+@pass_ctx
+def draw_ontology(ctx, output, base):
+    """The ontology's classes, subclass links and object properties (domain → range).
+
+    Example: seccoop draw ontology -o ontology.html
+    """
+    _write_picture(ctx, "ontology", output, base)
+
+
 
 def main():
     cli(prog_name="seccoop")

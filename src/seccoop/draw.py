@@ -1,0 +1,351 @@
+"""Pictures of the graph: the timeline, the network and the ontology diagram, as SVG.
+
+Extraction (SPARQL over the store, through the ontology's classes and super-properties, so
+that sub-classes and sub-properties the ontology adds later are drawn too) is kept apart from
+rendering (:mod:`seccoop.render_svg`, pure data in, SVG text out) and from geometry
+(:mod:`seccoop.layout`). Pages choose where a node links to with ``link(iri) -> str | None``.
+
+    >>> from seccoop.store import open_store
+    >>> svg = timeline_svg(open_store(), server_link)
+    >>> svg.startswith("<svg")
+    True
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from html import escape
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from . import SC, SCR
+from .browse import label_of
+from .queries import run_query
+from .render_svg import Diagram, Edge, Event, Link, Network, Node, Ref
+from . import render_svg
+from .layout import parse_when
+
+# Classes that colour the network, in legend order; a node takes the first it belongs to.
+GROUPS = ("Forum", "State", "InternationalOrganization", "GovernmentBody", "Actor", "Agreement",
+          "Meeting", "MeetingSeries", "Contribution", "City", "Region", "Facility", "Place",
+          "CooperationField", "OfficialRole", "Membership", "Source", "SourceDocument", "Paragraph")
+# What the whole-graph picture shows (the issue: actors, forums and agreements; meetings tie them).
+WHOLE_GRAPH = ("Actor", "Forum", "Agreement", "Meeting")
+HIDDEN_PREDICATES = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#" + p
+                     for p in ("type", "subject", "predicate", "object")}
+
+
+def server_link(iri: str) -> str | None:
+    """Where the web server shows a resource: ``/id/<slug>`` or ``/ontology#<Term>``."""
+    if iri.startswith(SCR) and len(iri) > len(SCR):
+        return "/id/" + quote(iri[len(SCR):], safe="")
+    if iri.startswith(SC) and len(iri) > len(SC):
+        return "/ontology#" + quote(iri[len(SC):], safe="")
+    return None
+
+
+def iri_link(iri: str) -> str | None:
+    """Links to the IRIs themselves (they dereference through w3id.org): for standalone files."""
+    return iri if iri.startswith(("http://", "https://")) else None
+
+
+def _rows(store: ox.Store, sparql: str, *, inferred: bool = True) -> list:
+    return list(run_query(store, sparql, inferred=inferred).value)
+
+
+def _value(term) -> str | None:
+    return term.value if term is not None else None
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+MEETINGS = """SELECT DISTINCT ?e WHERE { ?e a/rdfs:subClassOf* sc:Meeting FILTER(isIRI(?e)) }"""
+DATES = """SELECT DISTINCT ?e ?d WHERE {
+    VALUES ?top { schema:startDate sc:month }
+    ?e a/rdfs:subClassOf* sc:Meeting ; ?p ?d . ?p rdfs:subPropertyOf* ?top . FILTER(isLiteral(?d)) }"""
+FORUMS = """SELECT DISTINCT ?e ?f WHERE { ?e ?p ?f . ?p rdfs:subPropertyOf* sc:forum .
+    ?f a/rdfs:subClassOf* sc:Forum }"""
+HOSTS = """SELECT DISTINCT ?e ?a (EXISTS { ?p rdfs:subPropertyOf* sc:coHost } AS ?co) WHERE {
+    ?e ?p ?a . ?p rdfs:subPropertyOf* sc:host . FILTER(isIRI(?a)) }"""
+MADE_AT = """SELECT DISTINCT ?a ?p ?m WHERE { ?a a/rdfs:subClassOf* sc:Agreement ; ?p ?m .
+    ?p rdfs:subPropertyOf* sc:madeAt . ?m a/rdfs:subClassOf* sc:Meeting }"""
+SIGNED = """SELECT DISTINCT ?a ?p ?d WHERE { ?a a/rdfs:subClassOf* sc:Agreement ; ?p ?d .
+    ?p rdfs:subPropertyOf* sc:signedOn . FILTER(isLiteral(?d)) }"""
+SUPERPROPERTIES = """SELECT DISTINCT ?p ?q WHERE { ?p rdfs:subPropertyOf+ ?q FILTER(?p != ?q) }"""
+RELATED = """SELECT DISTINCT ?x WHERE {{ {{ ?x ?p {a} }} UNION {{ {a} ?p ?x }}
+    UNION {{ ?c sc:advancedAt ?x ; ?q {a} }} FILTER(isIRI(?x)) }}"""
+
+
+def timeline_events(store: ox.Store, actor: str | None = None) -> list[Event]:
+    """Every meeting, and every signing, conclusion or adoption of an agreement, with its date
+    (at the source's precision), forum, hosts and co-hosts. ``actor``: only what it took part
+    in, hosted, advanced something at, or is related to (for agreements)."""
+    cache: dict = {}
+    label = lambda iri: label_of(store, ox.NamedNode(iri), cache)  # noqa: E731
+    dates = _best_dates(_rows(store, DATES))
+    forums: dict[str, list[str]] = {}
+    for row in _rows(store, FORUMS):
+        forums.setdefault(row["e"].value, []).append(row["f"].value)
+    lane = lambda iri: _first_ref(forums.get(iri, []), label)  # noqa: E731
+    hosts, cohosts = _hosts(store, label)
+    events = [Event(iri, label(iri), "meeting", dates.get(iri), lane(iri),
+                    hosts.get(iri, ()), cohosts.get(iri, ()))
+              for iri in sorted(row["e"].value for row in _rows(store, MEETINGS))]
+    events += _agreement_moments(store, label, dates, lane)
+    if actor is not None:
+        related = {row["x"].value for row in _rows(store, RELATED.format(a=ox.NamedNode(actor)))}
+        events = [e for e in events if e.iri in related]
+    return sorted(events, key=lambda e: (e.date or "9999", e.label, e.kind, e.iri))
+
+
+def _best_dates(rows) -> dict[str, str]:
+    """Per event the most precise date given (a day beats a month), the earliest of those."""
+    best: dict[str, str] = {}
+    for row in rows:
+        iri, text = row["e"].value, row["d"].value
+        if parse_when(text) is None:
+            continue
+        old = best.get(iri)
+        if old is None or (len(text), old) > (len(old), text):
+            best[iri] = text
+    return best
+
+
+def _first_ref(iris: list[str], label) -> Ref | None:
+    refs = sorted((Ref(i, label(i)) for i in set(iris)), key=lambda r: (r.label.lower(), r.iri))
+    return refs[0] if refs else None
+
+
+def _hosts(store, label) -> tuple[dict, dict]:
+    hosts: dict[str, set] = {}
+    cohosts: dict[str, set] = {}
+    for row in _rows(store, HOSTS):
+        target = cohosts if row["co"].value == "true" else hosts
+        target.setdefault(row["e"].value, set()).add(row["a"].value)
+    as_refs = lambda table: {e: tuple(sorted((Ref(a, label(a)) for a in actors),  # noqa: E731
+                                             key=lambda r: (r.label.lower(), r.iri)))
+                             for e, actors in table.items()}
+    return as_refs(hosts), as_refs(cohosts)
+
+
+def _agreement_moments(store, label, dates, lane) -> list[Event]:
+    """The agreements' conclusions/adoptions at meetings and their signing dates."""
+    supers = _superproperties(store)
+    made: dict[tuple[str, str], set[str]] = {}
+    for row in _rows(store, MADE_AT):
+        made.setdefault((row["a"].value, row["m"].value), set()).add(row["p"].value)
+    events = []
+    for (agreement, meeting), props in sorted(made.items()):
+        for prop in sorted(_most_specific(props, supers)):
+            events.append(Event(agreement, label(agreement), _verb(label(prop)), dates.get(meeting),
+                                lane(agreement) or lane(meeting), note="at " + label(meeting)))
+    signed: dict[tuple[str, str], set[str]] = {}
+    for row in _rows(store, SIGNED):
+        signed.setdefault((row["a"].value, row["d"].value), set()).add(row["p"].value)
+    for (agreement, when), props in sorted(signed.items()):
+        for prop in sorted(_most_specific(props, supers)):
+            events.append(Event(agreement, label(agreement), _verb(label(prop)), when, lane(agreement)))
+    return events
+
+
+def _verb(property_label: str) -> str:
+    """``concluded at`` → ``concluded``: the moment a property records."""
+    words = property_label.split()
+    return " ".join(words[:-1]) if len(words) > 1 and words[-1] in {"at", "on", "in"} else property_label
+
+
+def _superproperties(store) -> dict[str, set[str]]:
+    supers: dict[str, set[str]] = {}
+    for row in _rows(store, SUPERPROPERTIES, inferred=False):
+        supers.setdefault(row["p"].value, set()).add(row["q"].value)
+    return supers
+
+
+def _most_specific(props: set[str], supers: dict[str, set[str]]) -> set[str]:
+    """Leave out a property when a sub-property of it already says the same."""
+    return {p for p in props if not any(p in supers.get(q, ()) for q in props if q != p)}
+
+
+def timeline_svg(store: ox.Store, link: Link, *, actor: str | None = None,
+                 title: str | None = None) -> str:
+    if title is None:
+        title = "Timeline" + (f" of {label_of(store, ox.NamedNode(actor))}" if actor else "")
+    return render_svg.timeline_svg(timeline_events(store, actor), link, title=title)
+
+
+# --- network --------------------------------------------------------------------------------
+
+TYPED = """SELECT DISTINCT ?x ?c WHERE {{ VALUES ?c {{ {classes} }} ?x a/rdfs:subClassOf* ?c
+    FILTER(isIRI(?x) && STRSTARTS(STR(?x), STR(scr:))) }}"""
+LINKS = """SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?o) && isIRI(?s)
+    && STRSTARTS(STR(?s), STR(scr:)) && STRSTARTS(STR(?o), STR(scr:))) }"""
+AROUND = """SELECT DISTINCT ?s ?p ?o WHERE {{ {{ BIND({c} AS ?s) ?s ?p ?o }} UNION {{ BIND({c} AS ?o)
+    ?s ?p ?o }} FILTER(isIRI(?o) && isIRI(?s) && STRSTARTS(STR(?s), STR(scr:))
+    && STRSTARTS(STR(?o), STR(scr:))) }}"""
+# An n-ary membership drawn as the edge it stands for: actor -> forum.
+MEMBERSHIPS = """SELECT DISTINCT ?s ?p ?o WHERE { VALUES (?role ?p) { (sc:member sc:memberOf)
+    (sc:observer sc:observer) } ?m ?role ?s ; sc:organization ?o }"""
+INVERSES = """SELECT DISTINCT ?p ?q WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } }"""
+
+
+def network(store: ox.Store, around: str | None = None) -> Network:
+    """The whole graph (actors, forums, agreements and the meetings between them), or one
+    resource with every resource it is directly linked to. Redundant edges are left out:
+    a super-property beside its sub-property, an inverse beside the asserted direction."""
+    cache: dict = {}
+    label = lambda iri: label_of(store, ox.NamedNode(iri), cache)  # noqa: E731
+    if around is None:
+        members = set(_groups(store, WHOLE_GRAPH))
+        groups_of = _groups(store, GROUPS, members)
+        triples = _triples(store, LINKS) | _triples(store, MEMBERSHIPS)
+        triples = {t for t in triples if t[0] in members and t[2] in members}
+    else:
+        triples = _triples(store, AROUND.format(c=ox.NamedNode(around)))
+        members = {around} | {t[0] for t in triples} | {t[2] for t in triples}
+        groups_of = _groups(store, GROUPS, members)
+    asserted = _triples(store, LINKS if around is None else AROUND.format(c=ox.NamedNode(around)),
+                        inferred=False) | _triples(store, MEMBERSHIPS, inferred=False)
+    kept = _reduce(triples, asserted, _superproperties(store), _inverses(store))
+    nodes = tuple(Node(iri, label(iri), _group(groups_of.get(iri, set()))) for iri in sorted(members))
+    edges = tuple(Edge(s, o, label(p)) for s, p, o in sorted(kept))
+    return Network(nodes, edges, tuple(Ref(SC + g, label(SC + g)) for g in GROUPS), around)
+
+
+def _triples(store, sparql: str, *, inferred: bool = True) -> set[tuple[str, str, str]]:
+    return {(r["s"].value, r["p"].value, r["o"].value) for r in _rows(store, sparql, inferred=inferred)
+            if r["p"].value not in HIDDEN_PREDICATES}
+
+
+def _groups(store, names, only: set[str] | None = None) -> dict[str, set[str]]:
+    classes = " ".join(f"sc:{name}" for name in names)
+    found: dict[str, set[str]] = {}
+    for row in _rows(store, TYPED.format(classes=classes)):
+        if only is None or row["x"].value in only:
+            found.setdefault(row["x"].value, set()).add(row["c"].value[len(SC):])
+    return found
+
+
+def _group(names: set[str]) -> str:
+    return next((SC + g for g in GROUPS if g in names), "")
+
+
+def _inverses(store) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for row in _rows(store, INVERSES, inferred=False):
+        found.setdefault(row["p"].value, set()).add(row["q"].value)
+    return found
+
+
+def _reduce(triples, asserted, supers, inverses) -> set[tuple[str, str, str]]:
+    """Drop ``s p o`` when ``s q o`` holds with q a sub-property of p, and one of a pair
+    ``s p o`` / ``o q s`` with q the inverse of p (the asserted one stays)."""
+    by_pair: dict[tuple[str, str], set[str]] = {}
+    for s, p, o in triples:
+        by_pair.setdefault((s, o), set()).add(p)
+    kept = {(s, p, o) for (s, o), props in by_pair.items() for p in _most_specific(props, supers)}
+    preferred = lambda t: (t not in asserted, t)  # noqa: E731
+    result = set()
+    for s, p, o in kept:
+        twins = [(o, q, s) for q in inverses.get(p, ()) if (o, q, s) in kept and (o, q, s) != (s, p, o)]
+        if not any(preferred(t) < preferred((s, p, o)) for t in twins):
+            result.add((s, p, o))
+    return result
+
+
+def network_svg(store: ox.Store, link: Link, *, around: str | None = None,
+                title: str | None = None) -> str:
+    if title is None:
+        title = f"Neighbourhood of {label_of(store, ox.NamedNode(around))}" if around else "Network"
+    return render_svg.network_svg(network(store, around), link, title=title)
+
+
+# --- ontology diagram -----------------------------------------------------------------------
+
+CLASSES = """SELECT DISTINCT ?c WHERE { ?c a owl:Class FILTER(isIRI(?c) && STRSTARTS(STR(?c), STR(sc:))) }"""
+SUBCLASSES = """SELECT DISTINCT ?c ?d WHERE { ?c rdfs:subClassOf ?d FILTER(isIRI(?c) && isIRI(?d)) }"""
+OBJECT_PROPERTIES = """SELECT DISTINCT ?p ?d ?r WHERE { ?p a owl:ObjectProperty ; rdfs:domain ?d ;
+    rdfs:range ?r FILTER(STRSTARTS(STR(?p), STR(sc:))) }"""
+
+
+def ontology_diagram(store: ox.Store) -> Diagram:
+    """The ontology's own classes, their asserted subclass links, and every object property
+    that declares both a domain and a range among those classes."""
+    cache: dict = {}
+    label = lambda iri: label_of(store, ox.NamedNode(iri), cache)  # noqa: E731
+    classes = {r["c"].value for r in _rows(store, CLASSES, inferred=False)}
+    parents = {(r["c"].value, r["d"].value) for r in _rows(store, SUBCLASSES, inferred=False)
+               if r["c"].value in classes and r["d"].value in classes and r["c"] != r["d"]}
+    props = {(Ref(r["p"].value, label(r["p"].value)), r["d"].value, r["r"].value)
+             for r in _rows(store, OBJECT_PROPERTIES, inferred=False)
+             if r["d"].value in classes and r["r"].value in classes}
+    return Diagram(tuple(sorted((Ref(c, label(c)) for c in classes), key=lambda r: r.iri)),
+                   tuple(sorted(parents)), tuple(sorted(props, key=lambda t: (t[0].iri, t[1], t[2]))))
+
+
+def ontology_svg(store: ox.Store, link: Link, *, title: str = "Ontology") -> str:
+    return render_svg.ontology_svg(ontology_diagram(store), link, title=title)
+
+
+# --- standalone pages -----------------------------------------------------------------------
+
+def html_page(svg: str, title: str) -> str:
+    """A self-contained HTML page around one picture: no script, no external resource."""
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{escape(title)}</title>\n<style>body{{font-family:sans-serif;margin:1em}}"
+            ".picture{overflow:auto;border:1px solid #ddd}</style>\n</head>\n<body>\n"
+            f"<h1>{escape(title)}</h1>\n<div class=\"picture\">\n{svg}</div>\n</body>\n</html>\n")
+
+
+def picture(store: ox.Store, kind: str, link: Link = iri_link, *, around: str | None = None) -> str:
+    """One picture by name: ``timeline``, ``graph`` (``around`` a resource) or ``ontology``."""
+    makers = {"timeline": partial(timeline_svg, actor=around), "graph": partial(network_svg, around=around),
+              "ontology": ontology_svg}
+    return makers[kind](store, link)
+
+
+# --- pages of the web UI and the static site ------------------------------------------------
+
+IS_ACTOR = "ASK {{ {x} a/rdfs:subClassOf* sc:Actor }}"
+
+
+def figure(svg: str, heading: str, kind: str) -> str:
+    """An HTML section holding one picture (scrolls sideways when wider than the page)."""
+    return (f'<section class="picture picture-{kind}"><h2>{escape(heading)}</h2>'
+            f'<div style="overflow:auto;max-width:100%">{svg}</div></section>')
+
+
+def home_section(store: ox.Store, link: Link = server_link, **_context) -> str:
+    return figure(timeline_svg(store, link), "Timeline", "timeline")
+
+
+def entity_section(store: ox.Store, iri: str, link: Link = server_link) -> str:
+    """An entity's neighbourhood network and, for an actor, its own timeline."""
+    if not iri.startswith(SCR):
+        return ""
+    parts = []
+    node = ox.NamedNode(iri)
+    if bool(run_query(store, IS_ACTOR.format(x=node)).value):
+        events = timeline_events(store, iri)
+        if events:
+            title = f"Timeline of {label_of(store, node)}"
+            parts.append(figure(render_svg.timeline_svg(events, link, title=title), title, "timeline"))
+    net = network(store, iri)
+    if len(net.nodes) > 1:
+        parts.append(figure(render_svg.network_svg(net, link, title=f"Neighbourhood of "
+                                                   f"{label_of(store, node)}"), "Neighbourhood", "network"))
+    return "".join(parts)
+
+
+def ontology_section(store: ox.Store, link: Link = server_link, **_context) -> str:
+    return figure(ontology_svg(store, link), "Diagram", "ontology")
+
+
+def register_server_sections(register) -> None:
+    """Add the pictures to the web UI through its hook
+    (:func:`seccoop.server.html.register_section`)."""
+    register("home", lambda store, **context: home_section(store))
+    register("entity", lambda store, description=None, **context:
+             entity_section(store, description.iri) if description is not None and description.exists
+             else "")
+    register("ontology", lambda store, **context: ontology_section(store))

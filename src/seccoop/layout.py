@@ -1,0 +1,203 @@
+"""Pure geometry for the pictures: where things go, with no store and no SVG.
+
+Every function here is deterministic: inputs are sorted before use, there is no randomness,
+and coordinates are rounded when written out, so the same graph gives the same picture.
+
+    >>> position("2007-08")  == position("2007-08-01") + 15.5
+    True
+    >>> ring(3, 100.0)[0]
+    (0.0, -100.0)
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from datetime import date
+
+# --- time ---------------------------------------------------------------------------------
+
+
+def precision(text: str) -> str:
+    """``day``, ``month`` or ``year``: how much of a date the source gives."""
+    return {10: "day", 7: "month", 4: "year"}.get(len(text.lstrip("-")), "day")
+
+
+def parse_when(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of an ISO date, year-month or year (missing parts are 1)."""
+    parts = text[:10].split("-")
+    try:
+        numbers = [int(p) for p in parts if p]
+        year, month, day = (numbers + [1, 1])[:3]
+        date(year, month, day)
+    except ValueError:
+        return None
+    return year, month, day
+
+
+def position(text: str) -> float:
+    """A point on the time axis (days since 0001-01-01): a day's middle, a month's middle,
+    a year's middle. Month precision is never mistaken for the first of the month."""
+    year, month, day = parse_when(text)
+    start = date(year, month, day).toordinal()
+    kind = precision(text)
+    if kind == "month":
+        return start + calendar.monthrange(year, month)[1] / 2
+    if kind == "year":
+        return start + (366 if calendar.isleap(year) else 365) / 2
+    return start + 0.5
+
+
+def period(text: str) -> tuple[float, float]:
+    """The first and last day (exclusive) the date stands for, as axis positions."""
+    year, month, day = parse_when(text)
+    start = date(year, month, day).toordinal()
+    kind = precision(text)
+    if kind == "month":
+        return start, start + calendar.monthrange(year, month)[1]
+    if kind == "year":
+        return start, date(year + 1, 1, 1).toordinal()
+    return start, start + 1
+
+
+def axis_years(dates: list[str]) -> tuple[int, int]:
+    """The first year and the year after the last one: the axis covers whole years."""
+    years = [parse_when(d)[0] for d in dates] or [date.today().year]
+    return min(years), max(years) + 1
+
+
+def month_starts(first_year: int, end_year: int) -> list[tuple[int, int, float]]:
+    """(year, month, axis position) of every month start from January of ``first_year``."""
+    return [(y, m, float(date(y, m, 1).toordinal()))
+            for y in range(first_year, end_year) for m in range(1, 13)]
+
+
+def assign_rows(spans: list[tuple[float, float]], gap: float = 10.0) -> list[int]:
+    """Greedy interval packing: the first row whose last span ends before this one starts.
+    ``spans`` must be sorted by start; returns one row index per span."""
+    ends: list[float] = []
+    rows = []
+    for start, end in spans:
+        for row, last in enumerate(ends):
+            if last + gap <= start:
+                ends[row] = end
+                rows.append(row)
+                break
+        else:
+            ends.append(end)
+            rows.append(len(ends) - 1)
+    return rows
+
+
+# --- text ---------------------------------------------------------------------------------
+
+def text_width(text: str, size: float) -> float:
+    """An estimate of the rendered width of sans-serif text (no font metrics at hand)."""
+    narrow = sum(1 for c in text if c in "ilIjtf.,:;'!| ()[]-")
+    wide = sum(1 for c in text if c in "mwMW@")
+    return size * (0.62 * (len(text) - narrow - wide) + 0.34 * narrow + 0.9 * wide)
+
+
+# --- graphs -------------------------------------------------------------------------------
+
+def ring(count: int, radius: float, start: float = -math.pi / 2) -> list[tuple[float, float]]:
+    """``count`` points evenly spaced on a circle, clockwise from 12 o'clock."""
+    points = []
+    for i in range(count):
+        angle = start + 2 * math.pi * i / max(count, 1)
+        points.append((round(radius * math.cos(angle), 6) + 0.0, round(radius * math.sin(angle), 6) + 0.0))
+    return points
+
+
+def force_layout(count: int, edges: list[tuple[int, int]], *, size: float,
+                 iterations: int = 250) -> list[tuple[float, float]]:
+    """Fruchterman-Reingold in pure Python, seeded on a sunflower spiral in input order.
+
+    No randomness and a fixed number of iterations: the same input gives the same output.
+    Returns positions centred on (0, 0) within a square of side ``size``.
+    """
+    if count == 0:
+        return []
+    golden = math.pi * (3 - math.sqrt(5))
+    pos = [[size * 0.45 * math.sqrt((i + 0.5) / count) * math.cos(i * golden),
+            size * 0.45 * math.sqrt((i + 0.5) / count) * math.sin(i * golden)] for i in range(count)]
+    k = size / math.sqrt(count) * 0.9
+    links = sorted({(min(a, b), max(a, b)) for a, b in edges if a != b})
+    for step in range(iterations):
+        disp = _forces(pos, links, k)
+        temperature = size / 10 * (1 - step / iterations) + 0.5
+        for i, (dx, dy) in enumerate(disp):
+            length = math.hypot(dx, dy) or 1.0
+            move = min(length, temperature)
+            pos[i][0] += dx / length * move
+            pos[i][1] += dy / length * move
+    return _fit(pos, size)
+
+
+def _forces(pos: list[list[float]], links: list[tuple[int, int]], k: float) -> list[list[float]]:
+    n = len(pos)
+    disp = [[0.0, 0.0] for _ in range(n)]
+    for a in range(n):
+        ax, ay = pos[a]
+        for b in range(a + 1, n):
+            dx, dy = ax - pos[b][0], ay - pos[b][1]
+            dist2 = dx * dx + dy * dy or 0.01
+            force = k * k / dist2
+            disp[a][0] += dx * force
+            disp[a][1] += dy * force
+            disp[b][0] -= dx * force
+            disp[b][1] -= dy * force
+    for a, b in links:
+        dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
+        dist = math.hypot(dx, dy) or 0.1
+        force = dist / k
+        disp[a][0] -= dx * force
+        disp[a][1] -= dy * force
+        disp[b][0] += dx * force
+        disp[b][1] += dy * force
+    for i in range(n):  # gravity keeps unconnected parts on the canvas
+        disp[i][0] -= pos[i][0] * 0.05
+        disp[i][1] -= pos[i][1] * 0.05
+    return disp
+
+
+def _fit(pos: list[list[float]], size: float) -> list[tuple[float, float]]:
+    xs, ys = [p[0] for p in pos], [p[1] for p in pos]
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    scale = min(1.0, size / span) if len(pos) > 1 else 1.0
+    return [(round((x - cx) * scale, 3), round((y - cy) * scale, 3)) for x, y in pos]
+
+
+# --- trees --------------------------------------------------------------------------------
+
+def indented_tree(items: list[str], parents: dict[str, list[str]],
+                  sort_key=lambda item: item) -> list[tuple[str, int]]:
+    """Items in preorder with their depth: each under its first parent (by ``sort_key``);
+    items whose parents are all outside ``items`` are roots. Cycles are cut."""
+    known = set(items)
+    primary = {}
+    for item in items:
+        inside = sorted((p for p in parents.get(item, []) if p in known and p != item), key=sort_key)
+        if inside:
+            primary[item] = inside[0]
+    children: dict[str | None, list[str]] = {}
+    for item in items:
+        children.setdefault(primary.get(item), []).append(item)
+    order: list[tuple[str, int]] = []
+    seen: set[str] = set()
+
+    def walk(node: str | None, depth: int) -> None:
+        for child in sorted(children.get(node, []), key=sort_key):
+            if child not in seen:
+                seen.add(child)
+                order.append((child, depth))
+                walk(child, depth + 1)
+
+    walk(None, 0)
+    for item in sorted(known - seen, key=sort_key):  # parts of a subclass cycle
+        if item not in seen:
+            seen.add(item)
+            order.append((item, 0))
+            walk(item, 1)
+    return order

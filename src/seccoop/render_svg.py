@@ -1,0 +1,453 @@
+"""SVG for the pictures, from plain data (no store here): the timeline, the network and the
+ontology diagram. Every mark of a resource is an ``<a>`` to what ``link(iri)`` returns.
+
+The output is standalone SVG 1.1 + SVG 2 ``href`` (with ``xlink:href`` for older viewers):
+no script, no external resource, so it works offline and inside any HTML page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+from xml.sax.saxutils import escape, quoteattr
+
+from . import layout
+
+Link = Callable[[str], "str | None"]
+
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+           "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39",
+           "#7b4173", "#f7b6d2", "#9edae5", "#c49c94", "#dbdb8d", "#aec7e8")
+FONT = "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\""
+
+
+@dataclass(frozen=True)
+class Ref:
+    iri: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """One mark on the timeline: a meeting, or a moment in the life of an agreement."""
+
+    iri: str
+    label: str
+    kind: str  # "meeting", or the verb of an agreement's life: "signed", "adopted", ...
+    date: str | None  # ISO lexical form at the source's precision, or None when not given
+    lane: Ref | None  # the forum
+    hosts: tuple[Ref, ...] = ()
+    cohosts: tuple[Ref, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Node:
+    iri: str
+    label: str
+    group: str  # key into Network.groups
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Network:
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    groups: tuple[Ref, ...]  # (class IRI, label), in legend order
+    centre: str | None = None
+
+
+@dataclass(frozen=True)
+class Diagram:
+    classes: tuple[Ref, ...]
+    parents: tuple[tuple[str, str], ...]  # (subclass, superclass)
+    properties: tuple[tuple[Ref, str, str], ...]  # (property, domain, range)
+
+
+# --- SVG writing ----------------------------------------------------------------------------
+
+def n(value: float) -> str:
+    """A coordinate, rounded so that the output is byte-stable."""
+    text = f"{value:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def tag(name: str, body: str = "", **attrs) -> str:
+    items = " ".join(f"{k.rstrip('_').replace('__', ':').replace('_', '-')}={quoteattr(str(v))}"
+                     for k, v in attrs.items() if v is not None)
+    opening = f"<{name} {items}" if items else f"<{name}"
+    return f"{opening}>{body}</{name}>" if body else f"{opening}/>"
+
+
+def anchor(href: str | None, body: str, title: str = "") -> str:
+    """``body`` wrapped in a link when there is a target, with a tooltip title."""
+    tip = tag("title", escape(title)) if title else ""
+    if href is None:
+        return tag("g", tip + body)
+    return f"<a href={quoteattr(href)} xlink:href={quoteattr(href)}>{tip}{body}</a>"
+
+
+def document(width: float, height: float, body: list[str], *, kind: str, title: str) -> str:
+    head = (f"<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+            f"class=\"seccoop-{kind}\" width=\"{n(width)}\" height=\"{n(height)}\" "
+            f"viewBox=\"0 0 {n(width)} {n(height)}\" {FONT} font-size=\"12\" role=\"img\">")
+    defs = ("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" "
+            "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" "
+            "fill=\"#888\"/></marker><marker id=\"triangle\" viewBox=\"0 0 10 10\" refX=\"10\" "
+            "refY=\"5\" markerWidth=\"9\" markerHeight=\"9\" orient=\"auto\"><path d=\"M0,0 L10,5 "
+            "L0,10 z\" fill=\"#fff\" stroke=\"#555\"/></marker></defs>")
+    background = tag("rect", width="100%", height="100%", fill="#ffffff")
+    return "\n".join([head, tag("title", escape(title)), defs, background, *body, "</svg>"]) + "\n"
+
+
+def colour(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+LANE_X, AXIS_TOP, ROW_H, UNDATED_W = 190.0, 46.0, 38.0, 260.0
+
+
+def timeline_svg(events: list[Event], link: Link, *, title: str = "Timeline") -> str:
+    """Events on one time axis, one swimlane per forum; hosts and co-hosts under each mark."""
+    dated = sorted(e.date for e in events if e.date)
+    first, end = layout.axis_years(dated)
+    months = (end - first) * 12
+    per_month = 56.0 if months <= 48 else max(6.0, 2600.0 / months)
+    axis_w = months * per_month
+    scale = axis_w / (layout.month_starts(end, end + 1)[0][2] - layout.month_starts(first, end)[0][2])
+    origin = layout.month_starts(first, end)[0][2]
+    undated = any(e.date is None for e in events)
+    width = LANE_X + axis_w + (UNDATED_W if undated else 0) + 20
+
+    def x_of(event: Event) -> float:
+        return LANE_X + (layout.position(event.date) - origin) * scale if event.date else \
+            LANE_X + axis_w + 24
+
+    backgrounds, body, y = [], [], AXIS_TOP + 8
+    for index, (lane, members) in enumerate(_lanes(events)):
+        marks, rows = _lane_marks(members, x_of, lane_y=y, right=width, scale=scale,
+                                  origin=origin, link=link, colour_=colour(index))
+        height = max(rows, 1) * ROW_H + 14
+        fill = "#f4f6f8" if index % 2 == 0 else "#ffffff"
+        backgrounds.append(tag("rect", x=0, y=n(y), width=n(width), height=n(height), fill=fill))
+        body.append(_lane_label(lane, y, height, link))
+        body.extend(marks)
+        y += height
+    grid = _time_grid(first, end, origin, scale, AXIS_TOP, y, per_month)
+    if undated:
+        grid.append(tag("text", "date not given", x=n(LANE_X + axis_w + 24), y=n(AXIS_TOP - 24),
+                        fill="#555", font_style="italic"))
+    return document(width, y + 16, backgrounds + grid + [_timeline_key()] + body, kind="timeline",
+                    title=title)
+
+
+def _timeline_key() -> str:
+    """What the marks mean, in the empty corner above the lane names."""
+    return tag("g", "".join([
+        tag("circle", cx="14", cy="12", r="5", fill="#555"),
+        tag("text", "meeting", x="24", y="16", font_size="10"),
+        tag("path", d="M84,6 l6,6 l-6,6 l-6,-6 z", fill="#fff", stroke="#555", stroke_width="2"),
+        tag("text", "agreement", x="95", y="16", font_size="10"),
+        tag("rect", x="8", y="26", width="22", height="10", rx="3", fill="#555", fill_opacity="0.2"),
+        tag("text", "month (or year) only", x="35", y="35", font_size="10")]), class_="key")
+
+
+def _lanes(events: list[Event]) -> list[tuple[Ref | None, list[Event]]]:
+    by_lane: dict[str, tuple[Ref | None, list[Event]]] = {}
+    for event in events:
+        key = event.lane.iri if event.lane else ""
+        by_lane.setdefault(key, (event.lane, []))[1].append(event)
+    order = sorted(by_lane, key=lambda k: (k == "", by_lane[k][0].label.lower() if k else ""))
+    return [by_lane[k] for k in order]
+
+
+def _lane_label(lane: Ref | None, y: float, height: float, link: Link) -> str:
+    text = lane.label if lane else "no forum given"
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and layout.text_width(line + " " + word, 12) > LANE_X - 20:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    spans = "".join(tag("tspan", escape(t), x=10, dy="0" if i == 0 else "15") for i, t in enumerate(lines))
+    label = tag("text", spans, x=10, y=n(y + 20), font_weight="bold", fill="#222")
+    return tag("g", anchor(link(lane.iri) if lane else None, label, text), class_="lane",
+               data_iri=lane.iri if lane else "")
+
+
+def _time_grid(first, end, origin, scale, top, bottom, per_month) -> list[str]:
+    lines, labels = [], []
+    for year, month, pos in layout.month_starts(first, end) + [(end, 1, layout.month_starts(end, end + 1)[0][2])]:
+        x = LANE_X + (pos - origin) * scale
+        strong = month == 1
+        lines.append(tag("line", x1=n(x), y1=n(top - (18 if strong else 4)), x2=n(x), y2=n(bottom),
+                         stroke="#999" if strong else "#e1e4e8", stroke_width="1"))
+        if strong and year < end:
+            labels.append(tag("text", str(year), x=n(x + 4), y=n(top - 24), font_weight="bold"))
+        if per_month >= 20 and year < end:
+            labels.append(tag("text", "JFMAMJJASOND"[month - 1], x=n(x + per_month / 2), y=n(top - 6),
+                              font_size="10", fill="#666", text_anchor="middle"))
+    return [tag("g", "".join(lines), class_="grid"), tag("g", "".join(labels), class_="axis")]
+
+
+def _lane_marks(members, x_of, *, lane_y, right, scale, origin, link, colour_):
+    members = sorted(members, key=lambda e: (x_of(e), e.label, e.kind, e.iri))
+    spans, lines = [], []
+    for event in members:
+        x = x_of(event)
+        texts = (event.label, _caption(event))
+        w = max(layout.text_width(texts[0], 12), layout.text_width(texts[1], 10))
+        flip = x + 12 + w > right - 8
+        spans.append((x - w - 12, x + 8) if flip else (x - 8, x + 12 + w))
+        lines.append((x, flip))
+    order = sorted(range(len(members)), key=lambda i: spans[i])
+    rows = dict(zip(order, layout.assign_rows([spans[i] for i in order])))
+    marks = [_event_mark(members[i], *lines[i], lane_y + 10 + rows[i] * ROW_H, scale, origin,
+                         link, colour_) for i in range(len(members))]
+    return marks, (max(rows.values()) + 1 if rows else 0)
+
+
+def _caption_parts(event: Event) -> list[tuple[str, tuple[Ref, ...]]]:
+    """The line under a mark: date, note, hosts and co-hosts (the latter two as links)."""
+    moment = "" if event.kind == "meeting" else f"{event.kind} {event.note}".strip()
+    parts = [(event.date or "date not given", ()), (moment, ())]
+    hosts = tuple(h for h in event.hosts if h not in event.cohosts)
+    parts += [("host: ", hosts), ("co-hosts: ", event.cohosts)]
+    return [(text, refs) for text, refs in parts if text and (refs or not text.endswith(": "))]
+
+
+def _caption(event: Event) -> str:
+    return " · ".join(t + ", ".join(r.label for r in refs) for t, refs in _caption_parts(event))
+
+
+def _event_mark(event: Event, x, flip, top, scale, origin, link, colour_) -> str:
+    cy = top + 9
+    shapes = []
+    if event.date and layout.precision(event.date) != "day":
+        start, stop = layout.period(event.date)
+        shapes.append(tag("rect", class_="period", x=n(LANE_X + (start - origin) * scale), y=n(cy - 7),
+                          width=n((stop - start) * scale), height="14", rx="3", fill=colour_,
+                          fill_opacity="0.18"))
+    if event.kind == "meeting":
+        shapes.append(tag("circle", cx=n(x), cy=n(cy), r="6", fill=colour_, stroke="#fff"))
+    else:
+        shapes.append(tag("path", d=f"M{n(x)},{n(cy - 7)} l7,7 l-7,7 l-7,-7 z", fill="#fff",
+                          stroke=colour_, stroke_width="2.5"))
+    tx, end = (x - 12, "end") if flip else (x + 12, None)
+    label = tag("text", escape(event.label), x=n(tx), y=n(cy + 4), text_anchor=end, fill="#111")
+    link_ = anchor(link(event.iri), "".join(shapes) + label, f"{event.label} ({event.kind})")
+    return tag("g", link_ + _caption_text(event, tx, cy + 17, end, link), class_="event",
+               data_iri=event.iri, data_kind=event.kind, data_date=event.date or "",
+               data_x=n(x))
+
+
+def _caption_text(event: Event, x, y, end, link: Link) -> str:
+    parts = [escape(text) + ", ".join(_text_link(link(r.iri), r.label, text.split(":")[0].rstrip("s"))
+                                      for r in refs) for text, refs in _caption_parts(event)]
+    return tag("text", " · ".join(parts), x=n(x), y=n(y), font_size="10", fill="#555",
+               text_anchor=end, class_="caption")
+
+
+def _text_link(href: str | None, label: str, role: str) -> str:
+    span = tag("tspan", escape(label), class_=role, fill="#1a4f8b")
+    return f"<a href={quoteattr(href)} xlink:href={quoteattr(href)}>{span}</a>" if href else span
+
+
+# --- network --------------------------------------------------------------------------------
+
+LEGEND_W = 210.0
+
+
+def network_svg(net: Network, link: Link, *, title: str = "Network") -> str:
+    """Nodes coloured by class with a legend; edges labelled with their property's label.
+
+    With a centre: the centre in the middle, its neighbours on a ring sorted by class and
+    label. Without: a deterministic force layout of the whole graph.
+    """
+    groups = {g.iri: i for i, g in enumerate(net.groups)}
+    nodes = sorted(net.nodes, key=lambda d: (groups.get(d.group, len(groups)), d.label.lower(), d.iri))
+    pairs = _merge_edges(net.edges)
+    if net.centre is not None:
+        radius = max(170.0, (len(nodes) - 1) * 26 / (2 * math.pi))
+        others = [d for d in nodes if d.iri != net.centre]
+        pos = {d.iri: p for d, p in zip(others, layout.ring(len(others), radius))}
+        pos[net.centre] = (0.0, 0.0)
+        widest = max((layout.text_width(_short(d.label, 48), 12) for d in others), default=0)
+        half, radial = radius + widest + 30, True
+    else:
+        index = {d.iri: i for i, d in enumerate(nodes)}
+        size = max(640.0, 170.0 * math.sqrt(len(nodes)))
+        points = layout.force_layout(len(nodes), [(index[a], index[b]) for a, b in pairs], size=size)
+        pos, radial, half = {d.iri: p for d, p in zip(nodes, points)}, False, size / 2 + 150
+    centre = (LEGEND_W + half, half)
+    pos = {k: (x + centre[0], y + centre[1]) for k, (x, y) in pos.items()}
+    body = [_edge_svg(a, b, labels, pos, centre if radial else None) for (a, b), labels in pairs.items()]
+    body += [_node_svg(d, pos[d.iri], groups, link, centre if radial else None, d.iri == net.centre)
+             for d in nodes]
+    body.append(_legend(net.groups, {d.group for d in nodes}))
+    return document(LEGEND_W + 2 * half, 2 * half, body, kind="network", title=title)
+
+
+def _merge_edges(edges) -> dict[tuple[str, str], list[tuple[str, bool]]]:
+    """One line per pair of nodes; its labels, each with its direction (True: a → b)."""
+    pairs: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+    for edge in sorted(edges, key=lambda e: (e.source, e.target, e.label)):
+        a, b = sorted((edge.source, edge.target))
+        entry = (edge.label, edge.source == a)
+        if entry not in pairs.setdefault((a, b), []):
+            pairs[(a, b)].append(entry)
+    return pairs
+
+
+def _edge_svg(a, b, labels, pos, centre) -> str:
+    (x1, y1), (x2, y2) = pos[a], pos[b]
+    length = math.hypot(x2 - x1, y2 - y1) or 1.0
+    ux, uy = (x2 - x1) / length, (y2 - y1) / length
+    forward = any(d for _, d in labels)
+    backward = any(not d for _, d in labels)
+    line = tag("line", x1=n(x1 + ux * 10), y1=n(y1 + uy * 10), x2=n(x2 - ux * 10), y2=n(y2 - uy * 10),
+               stroke="#9aa3ad", stroke_width="1.2", marker_end="url(#arrow)" if forward else None,
+               marker_start="url(#arrow)" if backward else None)
+    text = "; ".join(label for label, _ in labels)
+    t = 0.5 if centre is None else (0.62 if (x1, y1) == centre else 0.38)  # labels off the hub
+    mx, my = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
+    angle = math.degrees(math.atan2(y2 - y1, x2 - x1))
+    if angle > 90 or angle < -90:
+        angle += 180
+    caption = tag("text", escape(text), x=n(mx), y=n(my - 3), font_size="9", fill="#555",
+                  text_anchor="middle", transform=f"rotate({n(angle)} {n(mx)} {n(my)})")
+    return tag("g", line + caption, class_="edge", data_source=a, data_target=b, data_label=text)
+
+
+def _node_svg(node, point, groups, link, centre, is_centre) -> str:
+    x, y = point
+    fill = colour(groups.get(node.group, len(PALETTE) - 1))
+    radius = 14 if is_centre else 9
+    circle = tag("circle", cx=n(x), cy=n(y), r=str(radius), fill=fill, stroke="#fff", stroke_width="2")
+    if centre is not None and not is_centre:
+        angle = math.degrees(math.atan2(y - centre[1], x - centre[0]))
+        left = angle > 90 or angle < -90
+        tx = x - 13 if left else x + 13
+        label = tag("text", escape(_short(node.label, 48)), x=n(tx), y=n(y + 4),
+                    text_anchor="end" if left else None,
+                    transform=f"rotate({n(angle + 180 if left else angle)} {n(x)} {n(y)})")
+    else:
+        label = tag("text", escape(_short(node.label, 60 if is_centre else 32)), x=n(x),
+                    y=n(y + radius + 13), text_anchor="middle", font_weight="bold" if is_centre else None,
+                    font_size=None if is_centre else "11")
+    return tag("g", anchor(link(node.iri), circle + label, node.label), class_="node",
+               data_iri=node.iri, data_group=node.group)
+
+
+def _short(text: str, width: int) -> str:
+    """A label clipped for a crowded picture; the full one is in the node's tooltip."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _legend(groups: tuple[Ref, ...], used: set[str]) -> str:
+    rows, y = [], 22.0
+    for index, group in enumerate(groups):
+        if group.iri not in used:
+            continue
+        rows.append(tag("circle", cx="18", cy=n(y - 4), r="6", fill=colour(index)))
+        rows.append(tag("text", escape(group.label), x="30", y=n(y)))
+        y += 18
+    box = tag("rect", x="6", y="6", width="190", height=n(y - 8), fill="#fff", fill_opacity="0.85",
+              stroke="#ccc")
+    return tag("g", box + "".join(rows), class_="legend")
+
+
+# --- ontology diagram -----------------------------------------------------------------------
+
+INDENT, LINE_H, TOP = 26.0, 26.0, 30.0
+
+
+def ontology_svg(diagram: Diagram, link: Link, *, title: str = "Ontology") -> str:
+    """Classes as an indented subclass tree; object properties as labelled domain → range
+    arrows in lanes on the right; further superclasses as dashed arrows in the same lanes."""
+    labels = {c.iri: c.label for c in diagram.classes}
+    parents: dict[str, list[str]] = {}
+    for child, parent in diagram.parents:
+        parents.setdefault(child, []).append(parent)
+    key = lambda iri: (labels.get(iri, iri).lower(), iri)  # noqa: E731
+    order = layout.indented_tree(sorted(labels, key=key), parents, key)
+    rows = {iri: (10 + depth * INDENT, TOP + i * LINE_H) for i, (iri, depth) in enumerate(order)}
+    right = {iri: x + layout.text_width(labels[iri], 12) + 16 for iri, (x, _) in rows.items()}
+    tree_right = max(right.values(), default=200) + 30
+    body, lanes = [], _ontology_lanes(diagram, rows, order)
+    for iri, depth in order:
+        body.extend(_tree_link(iri, parents, rows, order, labels))
+    for i, (kind, prop, start, stop) in enumerate(lanes):
+        body.append(_lane_arrow(kind, prop, rows, right, start, stop, tree_right + 22 * i, link))
+    for iri, _ in order:
+        body.append(_class_box(Ref(iri, labels[iri]), rows[iri], right[iri], link))
+    width = tree_right + 22 * len(lanes) + 30
+    return document(width, TOP + len(order) * LINE_H + 20, body, kind="ontology", title=title)
+
+
+def _ontology_lanes(diagram, rows, order):
+    """Property arrows and the subclass links the tree does not show, in a stable order."""
+    tree_parent = {}
+    for index, (iri, depth) in enumerate(order):
+        for prev in reversed(order[:index]):
+            if prev[1] == depth - 1:
+                tree_parent[iri] = prev[0]
+                break
+    lanes = [("subclass", Ref("", "subclass of"), c, p) for c, p in diagram.parents
+             if c in rows and p in rows and tree_parent.get(c) != p]
+    lanes += [("property", prop, d, r) for prop, d, r in diagram.properties if d in rows and r in rows]
+    # Short arrows nearest the tree: fewer crossings.
+    return sorted(lanes, key=lambda l: (abs(rows[l[2]][1] - rows[l[3]][1]), l[0], l[1].label.lower(),
+                                        l[1].iri, l[2], l[3]))
+
+
+def _tree_link(iri, parents, rows, order, labels) -> list[str]:
+    x, y = rows[iri]
+    depth = int(round((x - 10) / INDENT))
+    if depth == 0:
+        return []
+    index = [o[0] for o in order].index(iri)
+    parent = next(o[0] for o in reversed(order[:index]) if o[1] == depth - 1)
+    px, py = rows[parent]
+    path = f"M{n(x)},{n(y - 5)} H{n(px + 8)} V{n(py + 7)}"
+    return [tag("path", d=path, fill="none", stroke="#555", marker_end="url(#triangle)",
+                class_="subclass", data_sub=iri, data_super=parent)]
+
+
+def _lane_arrow(kind, prop: Ref, rows, right, start, stop, lane_x, link) -> str:
+    (_, y1), (_, y2) = rows[start], rows[stop]
+    x1, x2 = right[start], right[stop]
+    if start == stop:
+        y2 = y1 + 8
+    path = f"M{n(x1)},{n(y1 - 5)} H{n(lane_x)} V{n(y2 - 3)} H{n(x2 + 2)}"
+    dashed = "4 3" if kind == "subclass" else None
+    stroke = "#555" if kind == "subclass" else "#2c7fb8"
+    line = tag("path", d=path, fill="none", stroke=stroke, stroke_dasharray=dashed, stroke_opacity="0.8",
+               marker_end="url(#triangle)" if kind == "subclass" else "url(#arrow)")
+    mid = (y1 + y2) / 2
+    text = tag("text", escape(prop.label), x=n(lane_x - 3), y=n(mid), font_size="10", fill=stroke,
+               text_anchor="middle", transform=f"rotate(-90 {n(lane_x - 3)} {n(mid)})")
+    body = line + text
+    if kind == "property":
+        body = anchor(link(prop.iri), body, f"{prop.label}: domain → range")
+        return tag("g", body, class_="property", data_iri=prop.iri, data_domain=start, data_range=stop)
+    return tag("g", body, class_="subclass", data_sub=start, data_super=stop)
+
+
+def _class_box(cls: Ref, point, right_x, link) -> str:
+    x, y = point
+    rect = tag("rect", x=n(x), y=n(y - 15), width=n(right_x - x), height="20", rx="4", fill="#eef3fb",
+               stroke="#5b7db1")
+    label = tag("text", escape(cls.label), x=n(x + 8), y=n(y))
+    return tag("g", anchor(link(cls.iri), rect + label, cls.iri), class_="class", data_iri=cls.iri)

@@ -1,0 +1,143 @@
+"""The pictures in Chromium: they render (a screenshot with real content, the expected marks
+present), and clicking a node opens its entity page.
+
+The pages are a small static page set written with the library (one page per picture, one
+page per linked resource) and served by ``python -m http.server``, so the test exercises real
+HTTP navigation. Screenshots go to the ``artifacts`` folder. Skipped only when Chromium is
+absent, and then only outside CI.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from seccoop import SCR, draw
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _require_chromium():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is required in CI")
+        pytest.skip(f"{CHROMIUM} is absent")
+
+
+def static_link(iri: str) -> str | None:
+    """Relative links, as the static site uses them."""
+    return f"id/{iri[len(SCR):]}.html" if iri.startswith(SCR) else None
+
+
+@pytest.fixture(scope="module")
+def site(store, tmp_path_factory):
+    """Pages for the pictures, and a page for every resource they link to, over HTTP."""
+    root = tmp_path_factory.mktemp("pictures-site")
+    (root / "id").mkdir()
+    pictures = {"timeline": draw.timeline_svg(store, static_link),
+                "network": draw.network_svg(store, static_link),
+                "china": draw.network_svg(store, static_link, around=SCR + "china")}
+    for name, svg in pictures.items():
+        (root / f"{name}.html").write_text(draw.html_page(svg, name), encoding="utf-8")
+    for node in draw.network(store).nodes + draw.network(store, SCR + "china").nodes:
+        slug = node.iri[len(SCR):]
+        (root / "id" / f"{slug}.html").write_text(
+            f"<!DOCTYPE html><title>{html.escape(node.label)}</title>"
+            f"<h1 data-iri=\"{html.escape(node.iri)}\">{html.escape(node.label)}</h1>", encoding="utf-8")
+    for event in draw.timeline_events(store):
+        page = root / "id" / f"{event.iri[len(SCR):]}.html"
+        if not page.exists():
+            page.write_text(f"<!DOCTYPE html><h1 data-iri=\"{event.iri}\">{html.escape(event.label)}</h1>")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+                              cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield tab
+        browser.close()
+
+
+def colours(page, png: bytes) -> int:
+    """How many distinct colours the screenshot holds (counted in the browser's canvas)."""
+    data = "data:image/png;base64," + base64.b64encode(png).decode()
+    return page.evaluate("""async (url) => {
+        const img = new Image(); img.src = url; await img.decode();
+        const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+        const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+        const d = g.getImageData(0, 0, c.width, c.height).data; const seen = new Set();
+        for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i+1] << 8) | d[i+2]);
+        return seen.size; }""", data)
+
+
+def shoot(page, artifacts: Path, name: str) -> bytes:
+    png = page.screenshot(full_page=True)
+    (artifacts / f"{name}.png").write_bytes(png)
+    return png
+
+
+def test_timeline_renders(page, site, artifacts):
+    page.goto(site + "timeline.html")
+    events = page.locator("svg.seccoop-timeline g.event")
+    assert events.count() >= 12
+    assert page.locator(f"g.event[data-iri='{SCR}arf-round-table-maritime-security'] tspan.co-host") \
+        .all_text_contents() == ["China", "Indonesia"]
+    box = page.locator(f"g.event[data-iri='{SCR}cadsds-2008'] circle").bounding_box()
+    early = page.locator(f"g.event[data-iri='{SCR}bishkek-summit-2007'] circle").bounding_box()
+    assert box["width"] > 0 and early["x"] < box["x"]
+    assert colours(page, shoot(page, artifacts, "draw-timeline")) > 20
+
+
+def test_network_renders(page, site, artifacts):
+    page.goto(site + "network.html")
+    nodes = page.locator("svg.seccoop-network g.node")
+    assert nodes.count() >= 40
+    assert page.locator(f"g.node[data-iri='{SCR}sco'] circle").is_visible()
+    assert colours(page, shoot(page, artifacts, "draw-network")) > 20
+    page.goto(site + "china.html")
+    assert page.locator(f"g.node[data-iri='{SCR}china']").count() == 1
+    assert colours(page, shoot(page, artifacts, "draw-network-china")) > 20
+
+
+def test_clicking_a_node_opens_its_entity_page(page, site):
+    page.goto(site + "network.html")
+    page.locator(f"g.node[data-iri='{SCR}indonesia'] circle").click()
+    page.wait_for_url("**/id/indonesia.html")
+    assert page.locator("h1").inner_text() == "Indonesia"
+
+
+def test_clicking_a_timeline_mark_opens_its_entity_page(page, site):
+    page.goto(site + "timeline.html")
+    page.locator(f"g.event[data-iri='{SCR}cadsds-2008'] circle").click()
+    page.wait_for_url("**/id/cadsds-2008.html")
+    assert "Senior Defense Scholars" in page.locator("h1").inner_text()
