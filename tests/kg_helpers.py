@@ -1,8 +1,7 @@
 """Shared helpers for the knowledge-graph tests: load the Turtle files the way the store does.
 
-Until the project's store code is used here, the files are loaded directly: every .ttl directly
-under ontology/ and data/ (except ontology/shapes.ttl, which describes the data rather than being
-part of it) into one named graph per file.
+Files are chosen and loaded by the project's own store code (one named graph per file, shapes
+excluded), into an in-memory store so that a test can add a bad example beside them.
 """
 from __future__ import annotations
 
@@ -30,9 +29,10 @@ PREFIX schema: <https://schema.org/>
 
 
 def kg_files() -> list[Path]:
-    """The Turtle files that make up the dataset, in a stable order."""
-    files = sorted((ROOT / "ontology").glob("*.ttl")) + sorted((ROOT / "data").glob("*.ttl"))
-    return [f for f in files if f.name != "shapes.ttl"]
+    """The files that make up the dataset, chosen by the project's own rules."""
+    from seccoop.project import find_project
+
+    return find_project(ROOT).source_files()
 
 
 def ontology_files() -> list[Path]:
@@ -47,9 +47,13 @@ def load_project_dataset(extra_turtle: str | None = None):
     """A pyoxigraph Store with one named graph per file; extra_turtle goes to its own graph."""
     import pyoxigraph as ox
 
+    from seccoop.project import find_project
+    from seccoop.store import load_file
+
     store = ox.Store()
-    for f in kg_files():
-        store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph_iri(f)))
+    project = find_project(ROOT)
+    for f in project.source_files():
+        load_file(store, project, f)  # the store's own loader: same graphs, same errors
     if extra_turtle:
         store.load(input=PREFIXES_TTL + extra_turtle, format=ox.RdfFormat.TURTLE,
                    to_graph=ox.NamedNode(GRAPH_BASE + "test/extra.ttl"))

@@ -151,7 +151,8 @@ def load_file(store: ox.Store, project: Project, path: Path,
     """Bulk-load one source file into its own named graph; raise :class:`SourceError`."""
     graph = ox.NamedNode(project.graph_iri(path))
     fmt = _OX_FORMATS[rdf_kind(path)]
-    base = path.resolve().as_uri()
+    # Relative IRIs resolve against the file's graph IRI, never a machine-specific file: URI.
+    base = graph.value
     # bulk_load writes new SST files per call (~0.1 s each); a transactional load is
     # ~50x cheaper for the many small files of a typical project.
     expansion = 8 if path.suffix == ".gz" else 1  # RDF text compresses about 8:1
