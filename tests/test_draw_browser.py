@@ -141,3 +141,45 @@ def test_clicking_a_timeline_mark_opens_its_entity_page(page, site):
     page.locator(f"g.event[data-iri='{SCR}cadsds-2008'] circle").click()
     page.wait_for_url("**/id/cadsds-2008.html")
     assert "Senior Defense Scholars" in page.locator("h1").inner_text()
+
+
+# --- the real web server (issue 4), with the pictures in its pages ----------------------------
+
+@pytest.fixture(scope="module")
+def server(project, store_dir):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "seccoop", "--project", str(project.root),
+                                "--store", str(store_dir), "serve", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail("seccoop serve exited")
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_server_pages_show_the_pictures(page, server, artifacts):
+    page.goto(server + "/")
+    assert page.locator("svg.seccoop-timeline g.event").count() >= 12
+    assert colours(page, shoot(page, artifacts, "draw-server-home")) > 20
+    page.goto(server + "/ontology")
+    assert page.locator(f"svg.seccoop-ontology g.class[data-iri='{draw.SC}Forum']").count() == 1
+    page.goto(server + "/id/china")
+    assert page.locator("svg.seccoop-timeline g.event").count() >= 4  # China's own timeline
+    assert colours(page, shoot(page, artifacts, "draw-server-china")) > 20
+
+
+def test_server_click_on_a_network_node_opens_its_page(page, server):
+    page.goto(server + "/id/arf-round-table-maritime-security")
+    page.locator(f"svg.seccoop-network g.node[data-iri='{SCR}indonesia'] circle").click()
+    page.wait_for_url("**/id/indonesia")
+    assert "Indonesia" in page.locator("h1").first.inner_text()

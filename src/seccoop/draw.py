@@ -341,11 +341,25 @@ def ontology_section(store: ox.Store, link: Link = server_link, **_context) -> s
     return figure(ontology_svg(store, link), "Diagram", "ontology")
 
 
-def register_server_sections(register) -> None:
-    """Add the pictures to the web UI through its hook
-    (:func:`seccoop.server.html.register_section`)."""
-    register("home", lambda store, **context: home_section(store))
-    register("entity", lambda store, description=None, **context:
-             entity_section(store, description.iri) if description is not None and description.exists
-             else "")
-    register("ontology", lambda store, **context: ontology_section(store))
+def _home_hook(store, **_context) -> str:
+    return home_section(store)
+
+
+def _entity_hook(store, description=None, **_context) -> str:
+    if description is None or not description.exists:
+        return ""
+    return entity_section(store, description.iri)
+
+
+def _ontology_hook(store, **_context) -> str:
+    return ontology_section(store)
+
+
+def register_server_sections() -> None:
+    """Add the pictures to the web UI through its section hook (idempotent): the timeline on
+    the home page, an entity's neighbourhood (and an actor's timeline), the ontology diagram."""
+    from .server import html
+
+    for page, render in (("home", _home_hook), ("entity", _entity_hook), ("ontology", _ontology_hook)):
+        if render not in html.EXTRA_SECTIONS.get(page, []):
+            html.register_section(page, render)
