@@ -308,6 +308,41 @@ def stats(ctx, no_inferred):
 
 
 # --- reasoning commands ---
+@cli.command()
+@pass_ctx
+def reason(ctx):
+    """Materialise the OWL 2 RL closure into the inferred graph and check consistency.
+
+    Rebuilds the store with reasoning; exits 1 (keeping the previous store) when the
+    graph is inconsistent, with each clash in labels and its source sentences.
+
+    Example: seccoop reason
+    """
+    report = _run_build(ctx, force=True, quiet=True, reason=True)
+    click.echo(f"{report.inferred:,} inferred triples; the graph is consistent")
+
+
+@cli.command()
+@click.argument("subject")
+@click.argument("predicate")
+@click.argument("object", metavar="OBJECT")
+@pass_ctx
+def explain(ctx, subject, predicate, object):
+    """Why a triple holds: the OWL 2 RL rule, its premises, down to source sentences.
+
+    Each term is an IRI, a prefixed name or a label; `a` stands for rdf:type.
+
+    Example: seccoop explain scr:bishkek sc:locatedIn "Central Asia"
+    """
+    from .reasoning import RDF_TYPE, explain as explain_triple, format_explanation
+    from .store import resolve
+
+    with user_errors():
+        store = ctx.open_store()
+        pred = RDF_TYPE if predicate == "a" else resolve(store, predicate)
+        expl = explain_triple(store, resolve(store, subject), pred, resolve(store, object))
+        click.echo(format_explanation(expl, store))
+
 
 
 # --- server commands ---

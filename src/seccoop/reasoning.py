@@ -1,13 +1,532 @@
-"""OWL 2 RL reasoning (placeholder until the reasoning module lands)."""
+"""OWL 2 RL reasoning over a seccoop store: materialisation, consistency, explanations.
+
+The rule engine lives in :mod:`seccoop.rules` (why it is our own engine: see there).  This
+module moves triples between the pyoxigraph store and the engine, filters the trivia,
+checks the OWL 2 RL consistency rules on the closure, and turns derivation records into
+explanations for the terminal and for JSON.
+
+Example::
+
+    >>> import pyoxigraph as ox
+    >>> from seccoop.reasoning import materialise, explain
+    >>> store = ox.Store()
+    >>> store.load(b'''@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    ... <urn:Treaty> rdfs:subClassOf <urn:Agreement> . <urn:t> a <urn:Treaty> .''',
+    ...     ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:g"))
+    >>> materialise(store)
+    1
+    >>> explain(store, ox.NamedNode("urn:t"), RDF_TYPE, ox.NamedNode("urn:Agreement")).rule
+    'cax-sco'
+
+Importing this module imports pyoxigraph only (no rdflib), to keep the CLI start lean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Union
+
+import pyoxigraph as ox
+
+from . import INFERRED_GRAPH_IRI, PREFIXES, SC
+from .rules import OWL, RDF, RDFS, VOCAB_NAMESPACES, Closure, literal_datatype, literal_value
+
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
+
+RDF_TYPE = ox.NamedNode(RDF + "type")
+RDFS_LABEL = ox.NamedNode(RDFS + "label")
+_RDF_SUBJECT = ox.NamedNode(RDF + "subject")
+_RDF_PREDICATE = ox.NamedNode(RDF + "predicate")
+_RDF_OBJECT = ox.NamedNode(RDF + "object")
+_DERIVED_FROM = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
+_SC_TEXT = ox.NamedNode(SC + "text")
 
 
-def materialise(store, *, inferred_graph=None) -> int:
-    return 0
+# ----- store <-> engine ---------------------------------------------------------------------
+def _inferred(inferred_graph: ox.NamedNode | None) -> ox.NamedNode:
+    return inferred_graph if inferred_graph is not None else ox.NamedNode(INFERRED_GRAPH_IRI)
 
 
-def find_inconsistencies(store) -> list:
-    return []
+def _asserted_graphs(store: ox.Store, inferred: ox.NamedNode) -> list:
+    return [ox.DefaultGraph()] + [g for g in store.named_graphs() if g != inferred]
 
 
-def format_inconsistencies(problems) -> str:
-    return "\n".join(getattr(p, "message", str(p)) for p in problems)
+def load_closure(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None,
+                 record: bool = False) -> Closure:
+    """Run the OWL 2 RL engine over every graph of ``store`` except the inferred one.
+
+    The store is read as N-Triples text (pyoxigraph's dump is fast; per-quad Python
+    iteration is not), so terms stay in their canonical N-Triples form.
+
+    >>> c = load_closure(ox.Store())
+    >>> len(c.derived)
+    0
+    """
+    closure = Closure(record=record)
+    for graph in _asserted_graphs(store, _inferred(inferred_graph)):
+        closure.add_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode())
+    closure.run()
+    return closure
+
+
+def _trivia_filter(c: Closure):
+    """A predicate over int triples: True for the trivia that are never written."""
+    terms, same, rtype, thing = c.terms, c.SAME, c.TYPE, c.THING
+    vocab = {i for i, t in enumerate(terms) if t[0] == "<" and t[1:].startswith(VOCAB_NAMESPACES)}
+
+    def trivial(t: tuple[int, int, int]) -> bool:
+        s, p, o = t
+        return (terms[s][0] == '"' or terms[p][0] != "<" or s in vocab
+                or (p == same and s == o) or (p == rtype and o == thing))
+    return trivial
+
+
+def inferred_triples(c: Closure) -> list[tuple[int, int, int]]:
+    """The derived triples of a run closure, minus trivia (reflexive sameAs, owl:Thing typing,
+    triples about the RDF/RDFS/OWL/XSD vocabulary, literal subjects, non-IRI predicates)."""
+    trivial = _trivia_filter(c)
+    return [t for t in c.derived if not trivial(t)]
+
+
+def materialise(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None) -> int:
+    """Replace the inferred graph by the OWL 2 RL closure of all other graphs; returns its size.
+
+    The triples go back as N-Quads text parsed by pyoxigraph with blank node labels kept,
+    so blank nodes of the closure are the very blank nodes of the asserted graphs.
+
+    >>> store = ox.Store()
+    >>> store.load(b'<urn:a> <urn:p> <urn:b> . <urn:p> <http://www.w3.org/2002/07/owl#inverseOf> <urn:q> .',
+    ...            ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:g"))
+    >>> materialise(store)
+    1
+    """
+    graph = _inferred(inferred_graph)
+    closure = load_closure(store, inferred_graph=graph)
+    triples = inferred_triples(closure)
+    store.clear_graph(graph)
+    store.add_graph(graph)
+    if triples:
+        terms, g = closure.terms, str(graph)
+        text = "".join([f"{terms[s]} {terms[p]} {terms[o]} {g} .\n" for s, p, o in triples])
+        store.bulk_extend(ox.parse(text, ox.RdfFormat.N_QUADS, rename_blank_nodes=False))
+    return len(triples)
+
+
+# ----- terms, labels, sources ---------------------------------------------------------------
+def to_term(nt: str) -> Term:
+    """An N-Triples term string to a pyoxigraph term.
+
+    >>> to_term('<urn:x>'), to_term('"a"@en')
+    (<NamedNode value=urn:x>, <Literal value=a language=en>)
+    """
+    if nt[0] == "<":
+        return ox.NamedNode(nt[1:-1])
+    if nt[0] == "_":
+        return ox.BlankNode(nt[2:])
+    return next(iter(ox.parse(f"<urn:x> <urn:x> {nt} .", ox.RdfFormat.N_TRIPLES))).object
+
+
+def short_name(term: Term) -> str:
+    """A prefixed name (with seccoop's prefixes) or the term's N-Triples form."""
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in PREFIXES.items():
+            if term.value.startswith(ns) and term.value != ns:
+                return f"{prefix}:{term.value[len(ns):]}"
+        return f"<{term.value}>"
+    return str(term)
+
+
+def labels_for(store: ox.Store, terms: Iterable[Term]) -> dict:
+    """rdfs:label of each term (English or untagged preferred), else its short name."""
+    out = {}
+    for term in set(terms):
+        if isinstance(term, ox.Literal):
+            out[term] = str(term)
+            continue
+        best = None
+        for q in store.quads_for_pattern(term, RDFS_LABEL, None):
+            lang = q.object.language
+            rank = 0 if lang in (None, "en") else 1
+            if best is None or rank < best[0]:
+                best = (rank, q.object.value)
+        out[term] = best[1] if best else short_name(term)
+    return out
+
+
+def sources_of(store: ox.Store, triple: Triple) -> list[tuple[str, str]]:
+    """(source IRI, text) of the provenance statements reifying an asserted triple."""
+    s, p, o = triple
+    found = []
+    for q in store.quads_for_pattern(None, _RDF_SUBJECT, s):
+        st = q.subject
+        if not (any(True for _ in store.quads_for_pattern(st, _RDF_PREDICATE, p))
+                and any(True for _ in store.quads_for_pattern(st, _RDF_OBJECT, o))):
+            continue
+        for d in store.quads_for_pattern(st, _DERIVED_FROM, None):
+            texts = [t.object.value for t in store.quads_for_pattern(d.object, _SC_TEXT, None)]
+            item = (d.object.value if isinstance(d.object, ox.NamedNode) else str(d.object),
+                    texts[0] if texts else "")
+            if item not in found:
+                found.append(item)
+    return found
+
+
+def _graphs_of(store: ox.Store, triple: Triple, inferred: ox.NamedNode) -> list[str]:
+    s, p, o = triple
+    names = []
+    for q in store.quads_for_pattern(s, p, o):
+        g = q.graph_name
+        if g != inferred:
+            name = g.value if isinstance(g, ox.NamedNode) else ""
+            if name.startswith(PREFIXES["sc"].replace("ontology#", "graph/")):
+                name = name[len(PREFIXES["sc"].replace("ontology#", "graph/")):]
+            names.append(name)
+    return names
+
+
+# ----- explanations ---------------------------------------------------------------------------
+@dataclass
+class Explanation:
+    """Why a triple holds: asserted (with sources), inferred (rule + premises) or not entailed."""
+
+    triple: Triple
+    status: str  # "asserted" | "inferred" | "not entailed"
+    rule: str | None = None
+    premises: list["Explanation"] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)
+    graphs: list[str] = field(default_factory=list)
+
+    def terms(self) -> set:
+        """Every term in the tree (to fetch labels in one go)."""
+        out = set(self.triple)
+        for p in self.premises:
+            out |= p.terms()
+        return out
+
+    def leaves(self) -> list["Explanation"]:
+        """The asserted triples the explanation rests on, each once, in tree order."""
+        if self.status != "inferred":
+            return [self]
+        seen, out = set(), []
+        for p in self.premises:
+            for leaf in p.leaves():
+                if leaf.triple not in seen:
+                    seen.add(leaf.triple)
+                    out.append(leaf)
+        return out
+
+
+class _Explainer:
+    """Builds explanation trees from a recording closure (memoised per triple)."""
+
+    def __init__(self, store: ox.Store, closure: Closure, inferred: ox.NamedNode):
+        self.store, self.c, self.inferred = store, closure, inferred
+        self.memo: dict = {}
+        self._terms: dict[int, Term] = {}
+
+    def term(self, i: int) -> Term:
+        t = self._terms.get(i)
+        if t is None:
+            t = self._terms[i] = to_term(self.c.terms[i])
+        return t
+
+    def triple(self, t: tuple[int, int, int]) -> Triple:
+        return tuple(self.term(i) for i in t)
+
+    def explain_ids(self, t: tuple[int, int, int]) -> Explanation:
+        e = self.memo.get(t)
+        if e is not None:
+            return e
+        triple = self.triple(t)
+        rec = self.c.why.get(t)
+        if rec is None:  # asserted: it was in the store before reasoning
+            e = Explanation(triple, "asserted", sources=sources_of(self.store, triple),
+                            graphs=_graphs_of(self.store, triple, self.inferred))
+        else:
+            rule, premises = rec
+            e = Explanation(triple, "inferred", rule=rule,
+                            premises=[self.explain_ids(p) for p in premises])
+        self.memo[t] = e
+        return e
+
+    def explain(self, triple: Triple) -> Explanation:
+        ids = [self.c.ids.get(str(x)) for x in triple]
+        if None not in ids and self.c.has(*ids):
+            return self.explain_ids(tuple(ids))
+        return Explanation(tuple(triple), "not entailed")
+
+
+def explain(store: ox.Store, s: Term, p: Term, o: Term, *,
+            inferred_graph: ox.NamedNode | None = None) -> Explanation:
+    """Why ``s p o`` holds, down to asserted triples and their source sentences.
+
+    The closure of the asserted graphs is recomputed with derivation records, so the
+    answer does not depend on a stale inferred graph.  Each premise holds and the named
+    rule fires on them; the tree has no cycles (premises precede their conclusion).
+
+    >>> e = explain(ox.Store(), ox.NamedNode("urn:a"), RDF_TYPE, ox.NamedNode("urn:B"))
+    >>> e.status
+    'not entailed'
+    """
+    inferred = _inferred(inferred_graph)
+    closure = load_closure(store, inferred_graph=inferred, record=True)
+    return _Explainer(store, closure, inferred).explain((s, p, o))
+
+
+def _fmt_triple(triple: Triple, labels: Mapping) -> str:
+    return " ".join(_label(x, labels) for x in triple)
+
+
+def _label(term: Term, labels: Mapping | None) -> str:
+    if labels and term in labels:
+        return labels[term]
+    return short_name(term)
+
+
+def format_explanation(expl: Explanation, labels: Union[Mapping, ox.Store, None] = None) -> str:
+    """An indented tree for the terminal: rule names, labels, source sentences under leaves.
+
+    ``labels`` maps terms to display names; pass the store to look up rdfs:label.
+
+    >>> print(format_explanation(Explanation((ox.NamedNode("urn:a"), RDF_TYPE,
+    ...       ox.NamedNode("urn:B")), "not entailed")))
+    <urn:a> rdf:type <urn:B>: not entailed
+    """
+    if isinstance(labels, ox.Store):
+        labels = labels_for(labels, expl.terms())
+    lines: list[str] = []
+    _format_into(expl, labels or {}, 0, lines)
+    return "\n".join(lines)
+
+
+def _format_into(e: Explanation, labels: Mapping, depth: int, lines: list[str]) -> None:
+    pad = "    " * depth
+    text = _fmt_triple(e.triple, labels)
+    if e.status == "inferred":
+        lines.append(f"{pad}{text}  [inferred by {e.rule}]")
+        for p in e.premises:
+            _format_into(p, labels, depth + 1, lines)
+    elif e.status == "asserted":
+        where = f" in {', '.join(g for g in e.graphs if g)}" if any(e.graphs) else ""
+        lines.append(f"{pad}{text}  [asserted{where}]")
+        for src, sentence in e.sources:
+            lines.append(f"{pad}    source: \"{sentence}\" ({src})" if sentence else f"{pad}    source: {src}")
+    else:
+        lines.append(f"{pad}{text}: not entailed")
+
+
+def explanation_to_json(expl: Explanation, labels: Mapping | None = None) -> dict:
+    """A JSON-ready dict: terms as N-Triples strings plus labels when given.
+
+    >>> explanation_to_json(Explanation((ox.NamedNode("urn:a"), RDF_TYPE, ox.NamedNode("urn:B")),
+    ...                     "not entailed"))["status"]
+    'not entailed'
+    """
+    names = ("subject", "predicate", "object")
+    out = {
+        "triple": {n: str(t) for n, t in zip(names, expl.triple)},
+        "status": expl.status,
+    }
+    if labels:
+        out["labels"] = {n: _label(t, labels) for n, t in zip(names, expl.triple)}
+    if expl.status == "inferred":
+        out["rule"] = expl.rule
+        out["premises"] = [explanation_to_json(p, labels) for p in expl.premises]
+    elif expl.status == "asserted":
+        out["sources"] = [{"source": s, "text": t} for s, t in expl.sources]
+        out["graphs"] = list(expl.graphs)
+    return out
+
+
+# ----- consistency ----------------------------------------------------------------------------
+@dataclass
+class Inconsistency:
+    """One clash found by an OWL 2 RL consistency rule (``kind`` is the rule's name)."""
+
+    kind: str
+    message: str
+    triples: list[Triple]
+    sources: list[list[tuple[str, str]]]  # per triple: source sentences (of its asserted leaves)
+    explanations: list[Explanation] = field(default_factory=list)
+    labels: dict = field(default_factory=dict)  # term -> display label, for formatting
+
+
+def _lit_value(term: str):
+    """A comparable data value for dt-diff: numbers by value, other literals as written."""
+    dt = literal_datatype(term) or ""
+    if dt.endswith(("integer", "int", "long", "short", "byte", "decimal", "double", "float",
+                    "Integer")):
+        try:
+            return float(literal_value(term))
+        except ValueError:
+            pass
+    return term
+
+
+def _clashes(c: Closure):
+    """Yield (rule, message template, int triples) for every OWL 2 RL rule that derives false.
+
+    Message templates use {0}, {1}, ... for terms that get labels later.
+    """
+    T, S, out = c.TYPE, c.SAME, c.out
+    iri = c.intern
+    yield from ((("cls-nothing2", "{0} is a member of owl:Nothing, which has no members",
+                  [(x, T, c.NOTHING)], [x])) for x in tuple(c.subjects(T, c.NOTHING)))
+    disjoint = iri("<%sdisjointWith>" % OWL)
+    for c1, c2s in list(out.get(disjoint, {}).items()):
+        for c2 in c2s:
+            yield from _pairwise_types(c, "cax-dw", c1, c2, [(c1, disjoint, c2)])
+    complement = iri("<%scomplementOf>" % OWL)
+    for c1, c2s in list(out.get(complement, {}).items()):
+        for c2 in c2s:
+            yield from _pairwise_types(c, "cls-com", c1, c2, [(c1, complement, c2)])
+    for x in tuple(c.subjects(T, iri("<%sAllDisjointClasses>" % OWL))):
+        for head in c.objects(x, iri("<%smembers>" % OWL)):
+            members = c.list_items(head)
+            for i, c1 in enumerate(members):
+                for c2 in members[i + 1:]:
+                    yield from _pairwise_types(c, "cax-adc", c1, c2, [(x, iri("<%smembers>" % OWL), head)])
+    yield from _equality_clashes(c)
+    yield from _property_clashes(c)
+    yield from _cardinality_clashes(c)
+
+
+def _pairwise_types(c: Closure, rule, c1, c2, axioms):
+    T = c.TYPE
+    for x in set(c.subjects(T, c1)) & set(c.subjects(T, c2)):
+        what = "disjoint" if rule != "cls-com" else "complements of each other"
+        yield (rule, "{0} is in both classes {1} and {2}, which are %s" % what,
+               [(x, T, c1), (x, T, c2)] + axioms, [x, c1, c2])
+
+
+def _equality_clashes(c: Closure):
+    S, iri = c.SAME, c.intern
+    different = iri("<%sdifferentFrom>" % OWL)
+    seen = set()
+    for x, ys in list(c.out.get(different, {}).items()):
+        for y in ys:
+            # eq-rep copies differentFrom onto every alias: report each clash once per group.
+            group = frozenset((x, y, *c.objects(x, S), *c.objects(y, S)))
+            for a, b in ((x, y), (y, x)):
+                if (x == y or c.has(a, S, b)) and group not in seen:
+                    seen.add(group)
+                    same = [] if x == y else [(a, S, b)]
+                    yield ("eq-diff1", "{0} and {1} are declared different but are the same",
+                           [(x, different, y)] + same, [x, y])
+    for kind, name in (("eq-diff2", "members"), ("eq-diff3", "distinctMembers")):
+        for x in tuple(c.subjects(c.TYPE, iri("<%sAllDifferent>" % OWL))):
+            for head in c.objects(x, iri("<%s%s>" % (OWL, name))):
+                members = c.list_items(head)
+                for i, a in enumerate(members):
+                    for b in members[i + 1:]:
+                        if a != b and c.has(a, S, b):
+                            yield (kind, "{0} and {1} are declared all different but are the same",
+                                   [(x, iri("<%s%s>" % (OWL, name)), head), (a, S, b)], [a, b])
+    # dt-diff + eq-diff1: two literals with different values made equal (e.g. by prp-fp).
+    for a in sorted(c.literals):
+        for b in tuple(c.objects(a, S)):
+            if b in c.literals and a < b and _lit_value(c.terms[a]) != _lit_value(c.terms[b]):
+                rule = c.why[(a, S, b)][0] if c.why and (a, S, b) in c.why else "dt-diff"
+                yield (rule, "{0} and {1} must be the same value but are different literals",
+                       [(a, S, b)], [a, b])
+
+
+def _property_clashes(c: Closure):
+    T, iri = c.TYPE, c.intern
+    for x_kind, rule, msg in (("IrreflexiveProperty", "prp-irp", "{0} {1} itself, but {1} is irreflexive"),):
+        for p in tuple(c.subjects(T, iri("<%s%s>" % (OWL, x_kind)))):
+            for x in [x for x, os_ in c.out.get(p, {}).items() if x in os_]:
+                yield (rule, msg, [(x, p, x), (p, T, iri("<%s%s>" % (OWL, x_kind)))], [x, p])
+    asym = iri("<%sAsymmetricProperty>" % OWL)
+    for p in tuple(c.subjects(T, asym)):
+        for x, ys in list(c.out.get(p, {}).items()):
+            for y in ys:
+                if x <= y and c.has(y, p, x):
+                    yield ("prp-asyp", "{0} {1} {2} and {2} {1} {0}, but {1} is asymmetric",
+                           [(x, p, y), (y, p, x), (p, T, asym)], [x, p, y])
+    pdw = iri("<%spropertyDisjointWith>" % OWL)
+    pairs = [(p1, p2, [(p1, pdw, p2)], "prp-pdw") for p1, p2s in c.out.get(pdw, {}).items() for p2 in p2s]
+    members = iri("<%smembers>" % OWL)
+    for x in tuple(c.subjects(T, iri("<%sAllDisjointProperties>" % OWL))):
+        for head in c.objects(x, members):
+            ps = c.list_items(head)
+            pairs += [(a, b, [(x, members, head)], "prp-adp") for i, a in enumerate(ps) for b in ps[i + 1:]]
+    for p1, p2, axioms, rule in pairs:
+        for x, ys in list(c.out.get(p1, {}).items()):
+            for y in ys:
+                if c.has(x, p2, y):
+                    yield (rule, "{0} {1} {2} and {0} {3} {2}, but {1} and {3} are disjoint",
+                           [(x, p1, y), (x, p2, y)] + axioms, [x, p1, y, p2])
+    src, prop = iri("<%ssourceIndividual>" % OWL), iri("<%sassertionProperty>" % OWL)
+    for kind, target in (("prp-npa1", "targetIndividual"), ("prp-npa2", "targetValue")):
+        tgt = iri("<%s%s>" % (OWL, target))
+        for x, i1s in list(c.out.get(src, {}).items()):
+            for i1, p, i2 in ((i1, p, i2) for i1 in i1s for p in c.objects(x, prop) for i2 in c.objects(x, tgt)):
+                if c.has(i1, p, i2):
+                    yield (kind, "{0} {1} {2}, but a negative assertion denies it",
+                           [(i1, p, i2), (x, src, i1), (x, prop, p), (x, tgt, i2)], [i1, p, i2])
+
+
+def _cardinality_clashes(c: Closure):
+    T = c.TYPE
+    for x, p in [(x, p) for x, ps in c.out[c.ONPROP].items() for p in ps]:
+        zero_max = c._card(x, c.MAXC) == 0
+        zero_q = c._card(x, c.MAXQC) == 0
+        if not (zero_max or zero_q):
+            continue
+        for u in tuple(c.subjects(T, x)):
+            for y in tuple(c.objects(u, p)):
+                if zero_max:
+                    yield ("cls-maxc1", "{0} {1} {2}, but {0} may have no {1} at all",
+                           [(u, T, x), (u, p, y), (x, c.ONPROP, p)], [u, p, y])
+                for cls in c.objects(x, c.ONCLASS) if zero_q else ():
+                    if cls == c.THING:
+                        yield ("cls-maxqc2", "{0} {1} {2}, but {0} may have no {1} at all",
+                               [(u, T, x), (u, p, y), (x, c.ONPROP, p)], [u, p, y])
+                    elif c.has(y, T, cls):
+                        yield ("cls-maxqc1", "{0} {1} {2}, a {3}, but {0} may have no {1} that is a {3}",
+                               [(u, T, x), (u, p, y), (y, T, cls), (x, c.ONPROP, p)], [u, p, y, cls])
+
+
+def find_inconsistencies(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None
+                         ) -> list[Inconsistency]:
+    """Every clash the OWL 2 RL consistency rules find in the closure of the asserted graphs.
+
+    >>> store = ox.Store()
+    >>> store.load(b'''@prefix owl: <http://www.w3.org/2002/07/owl#> .
+    ... <urn:A> owl:disjointWith <urn:B> . <urn:x> a <urn:A>, <urn:B> .''',
+    ...     ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:g"))
+    >>> [p.kind for p in find_inconsistencies(store)]
+    ['cax-dw']
+    """
+    inferred = _inferred(inferred_graph)
+    closure = load_closure(store, inferred_graph=inferred, record=True)
+    explainer = _Explainer(store, closure, inferred)
+    problems, seen = [], set()
+    for rule, template, triples, named in _clashes(closure):
+        key = (rule, frozenset(triples))
+        if key in seen:
+            continue
+        seen.add(key)
+        expls = [explainer.explain_ids(t) for t in triples]
+        terms = [explainer.term(i) for i in named]
+        labels = labels_for(store, set(terms).union(*(e.terms() for e in expls)))
+        message = template.format(*(_label(t, labels) for t in terms))
+        sources = [[s for leaf in e.leaves() for s in leaf.sources] for e in expls]
+        problems.append(Inconsistency(rule, message, [e.triple for e in expls], sources, expls, labels))
+    return problems
+
+
+def format_inconsistencies(problems: list[Inconsistency]) -> str:
+    """A readable report: one block per clash with its facts (in labels) and source sentences."""
+    lines = []
+    for n, p in enumerate(problems, 1):
+        lines.append(f"{n}. [{p.kind}] {p.message}")
+        labels = p.labels
+        for triple, expl, sources in zip(p.triples, p.explanations or [None] * len(p.triples), p.sources):
+            how = f"inferred by {expl.rule}" if expl and expl.status == "inferred" else "asserted"
+            lines.append(f"   - {_fmt_triple(triple, labels)}  ({how})")
+            for src, text in dict.fromkeys(sources):
+                lines.append(f"       source: \"{text}\" ({src})" if text else f"       source: {src}")
+    return "\n".join(lines)
