@@ -97,7 +97,7 @@ def materialise(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None) 
 
     >>> store = ox.Store()
     >>> store.load(b'<urn:a> <urn:p> <urn:b> . <urn:p> <http://www.w3.org/2002/07/owl#inverseOf> <urn:q> .',
-    ...            ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:g"))
+    ...            ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:g"))
     >>> materialise(store)
     1
     """

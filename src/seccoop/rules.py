@@ -27,6 +27,7 @@ Example::
     >>> c = Closure()
     >>> c.add_ntriples('<urn:a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <urn:A> .\\n'
     ...                '<urn:A> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <urn:B> .\\n')
+    2
     >>> c.run()
     >>> [c.nt(t) for t in c.derived]
     [('<urn:a>', '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>', '<urn:B>')]
