@@ -347,6 +347,32 @@ def explain(ctx, subject, predicate, object):
 
 # --- server commands ---
 
+def _settings_options(command):
+    # The options come from the one settings table (seccoop.settings), imported lazily.
+    from .settings import click_options
+
+    return click_options(command)
+
+
+@cli.command()
+@_settings_options
+@pass_ctx
+def serve(ctx, **options):
+    """Serve the SPARQL endpoint and the linked-data web pages.
+
+    Read-only; SERVICE and LOAD are refused; every query is bounded by --timeout
+    and --max-rows. Prints the URL it serves on start.
+
+    Example: seccoop serve --port 8000 --cors
+    """
+    from .server import run
+    from .settings import Settings
+
+    ctx.open_store()  # builds first when stale, with the CLI's messages on failure
+    with user_errors():
+        run(Settings.from_dict(options), ctx.project, ctx.store_dir,
+            announce=lambda line: click.echo(line, err=False))
+
 
 # --- export commands ---
 

@@ -1,0 +1,286 @@
+"""The Starlette application: routes over the library (store, queries, browse, reasoning).
+
+    >>> from starlette.testclient import TestClient
+    >>> app = create_app(Settings(), project, store_dir)          # doctest: +SKIP
+    >>> with TestClient(app) as client:                           # doctest: +SKIP
+    ...     client.get("/sparql", params={"query": "ASK {}"}).json()["boolean"]
+    True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .. import SCR
+from ..browse import describe, label_of
+from ..project import Project, find_project
+from ..queries import named_queries
+from ..settings import Settings
+from ..store import build, current_build, is_fresh, read_manifest
+from .datadocs import (EXTENSIONS, MACHINE_DOC_OFFERS, RDF_DOC_OFFERS, link_header,
+                       ontology_triples, resource_triples, serialize_triples, serialize_turtle,
+                       void_description)
+from .endpoint import error_response, sparql_endpoint
+from .explain import explain_endpoint
+from .guardrails import Guardrails
+from .html import error_page
+from .pages import entity_page, home_page, ontology_page, ontology_terms
+from .pool import QueryCrashed, QueryPool, QueryTimeout
+from .protocol import ProtocolError, content_type, negotiate, parse_get
+from .query_page import ResultView, query_page, view_from_json, view_from_ntriples
+from . import guard
+
+STATIC = Path(__file__).parent / "static"
+CONFIG_ENV = "SECCOOP_SERVE_CONFIG"
+
+
+class Server:
+    """What one HTTP worker process holds: settings, the pinned build, its query processes."""
+
+    def __init__(self, settings: Settings, project: Project, store_dir: Path):
+        self.settings, self.project = settings, project
+        build_dir = ensure_built(project, Path(store_dir))
+        self.store_path = str(build_dir / "oxigraph")
+        self.manifest = read_manifest(build_dir)
+        self.store = ox.Store.read_only(self.store_path)
+        self.pool = QueryPool(self.store_path, settings.query_workers, settings.timeout)
+        self._cache: dict = {}
+
+    def data_headers(self) -> dict:
+        headers = {"Vary": "Accept"}
+        if self.settings.cors:
+            headers["Access-Control-Allow-Origin"] = "*"
+        return headers
+
+    def cached(self, key: str, compute):
+        """Values computed once per process: the store never changes under a server."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def counts(self) -> dict:
+        graphs = self.manifest.get("graphs", {})
+        return {"triples": sum(graphs.values()), "named graphs": len(graphs),
+                "inferred triples": self.manifest.get("inferred", 0)}
+
+
+def ensure_built(project: Project, store_dir: Path) -> Path:
+    """The current build, built first when missing or stale (a failed rebuild keeps the old)."""
+    if not is_fresh(project, store_dir):
+        try:
+            build(project, store_dir)
+        except Exception:
+            if current_build(store_dir) is None:
+                raise
+    found = current_build(store_dir)
+    if found is None:
+        raise FileNotFoundError(f"no store in {store_dir}")
+    return found
+
+
+def _server(request: Request) -> Server:
+    return request.app.state.server
+
+
+async def home(request: Request) -> Response:
+    server = _server(request)
+    page = await run_in_threadpool(
+        server.cached, "home", lambda: home_page(server.store, server.counts()))
+    return HTMLResponse(page)
+
+
+async def entity(request: Request) -> Response:
+    server = _server(request)
+    name = request.path_params["name"]
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext in EXTENSIONS and not _exists(server.store, SCR + name):
+        name, fmt = stem, EXTENSIONS[ext]
+    else:
+        fmt = negotiate(request.headers.get("accept"), RDF_DOC_OFFERS)
+        if fmt is None:
+            return error_response(request, 406, "no format matches the Accept header")
+    iri, path = SCR + name, "/id/" + quote(name, safe="")
+    if not _exists(server.store, iri):
+        return _not_found(request, fmt, f"nothing is known about <{iri}>")
+    headers = {**server.data_headers(), "Link": link_header(path)}
+    inferred = _inferred(request)
+    if fmt == "html":
+        desc = await run_in_threadpool(describe, server.store, iri, inferred=inferred)
+        page = await run_in_threadpool(entity_page, server.store, desc, path=path)
+        return HTMLResponse(page, headers=headers)
+    triples = await run_in_threadpool(resource_triples, server.store, iri, inferred=inferred)
+    return Response(serialize_triples(triples, fmt), 200, headers, content_type(fmt))
+
+
+def _exists(store: ox.Store, iri: str) -> bool:
+    node = ox.NamedNode(iri)
+    return any(True for _ in store.quads_for_pattern(node, None, None)) or \
+        any(True for _ in store.quads_for_pattern(None, None, node))
+
+
+def _inferred(request: Request) -> bool:
+    return request.query_params.get("inferred", "true").lower() not in ("false", "0", "no")
+
+
+def _not_found(request: Request, fmt: str | None, message: str) -> Response:
+    if fmt == "html":
+        return HTMLResponse(error_page(404, message), 404)
+    return Response(message + "\n", 404, {"Vary": "Accept"}, "text/plain; charset=utf-8")
+
+
+async def ontology(request: Request) -> Response:
+    server = _server(request)
+    ext = request.path_params.get("ext")
+    if ext is not None:
+        if ext not in EXTENSIONS:
+            return _not_found(request, "text", f"no ontology format {ext!r}")
+        fmt = EXTENSIONS[ext]
+    else:
+        fmt = negotiate(request.headers.get("accept"), RDF_DOC_OFFERS)
+        if fmt is None:
+            return error_response(request, 406, "no format matches the Accept header")
+    headers = {**server.data_headers(), "Link": link_header("/ontology")}
+    if fmt == "html":
+        page = await run_in_threadpool(server.cached, "ontology", lambda: ontology_page(
+            server.store, ontology_terms(server.store)))
+        return HTMLResponse(page, headers=headers)
+    data = await run_in_threadpool(server.cached, f"ontology.{fmt}", lambda: serialize_triples(
+        ontology_triples(server.store), fmt))
+    return Response(data, 200, headers, content_type(fmt))
+
+
+async def void(request: Request) -> Response:
+    server = _server(request)
+    fmt = negotiate(request.headers.get("accept"), MACHINE_DOC_OFFERS)
+    ext = request.path_params.get("ext")
+    if ext is not None:
+        fmt = EXTENSIONS.get(ext)
+        if fmt is None:
+            return _not_found(request, "text", f"no VoID format {ext!r}")
+    if fmt is None:
+        return error_response(request, 406, "no RDF format matches the Accept header")
+    fmt = "turtle" if fmt == "html" else fmt  # a browser shows Turtle as text
+    base = f"{request.url.scheme}://{request.url.netloc}"
+    turtle = await run_in_threadpool(void_description, server.store, base)
+    headers = {**server.data_headers(), "Link": link_header("/void")}
+    media = "text/plain; charset=utf-8" if "text/html" in request.headers.get("accept", "") \
+        and ext is None else content_type(fmt)
+    return Response(serialize_turtle(turtle, fmt), 200, headers, media)
+
+
+async def query(request: Request) -> Response:
+    server = _server(request)
+    named = server.cached("named", lambda: named_queries(server.project))
+    try:
+        sparql = parse_get(request.query_params.multi_items())
+    except ProtocolError as error:
+        return HTMLResponse(query_page(named, "", error=error.message), error.status)
+    if sparql.query is None:
+        first = named[0].text if named else "SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\nGROUP BY ?class ORDER BY DESC(?n)"
+        return HTMLResponse(query_page(named, first))
+    view, error, status = await _run_for_page(server, sparql)
+    labels = _labeller(server.store)
+    page = await run_in_threadpool(query_page, named, sparql.query, view, error=error,
+                                   inferred=sparql.inferred, labels=labels)
+    return HTMLResponse(page, status)
+
+
+async def _run_for_page(server: Server, sparql) -> tuple[ResultView | None, str, int]:
+    verdict = await guard.check_async(sparql.query, server.settings.allow_service)
+    if not verdict.allowed:
+        return None, verdict.message, verdict.status
+    job = (sparql.query, "json", "ntriples", sparql.inferred, sparql.default_graphs or None,
+           sparql.named_graphs or None, server.settings.max_rows)
+    try:
+        status, kind, _rows, truncated, body = await server.pool.run(job)
+    except QueryTimeout as error:
+        return None, f"query stopped: {error}", 503
+    except QueryCrashed as error:
+        return None, str(error), 500
+    if status != "ok":
+        return None, body.decode(), 400
+    view = view_from_ntriples(body) if kind == "graph" else view_from_json(body)
+    view.truncated = truncated
+    return view, "", 200
+
+
+def _labeller(store: ox.Store):
+    cache: dict = {}
+    return lambda iri: label_of(store, ox.NamedNode(iri), cache)
+
+
+async def favicon(request: Request) -> Response:
+    return FileResponse(STATIC / "favicon.ico", media_type="image/x-icon")
+
+
+def routes() -> list:
+    return [
+        Route("/", home, methods=["GET"]),
+        Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
+        Route("/query", query, methods=["GET"]),
+        Route("/void", void, methods=["GET"]),
+        Route("/void.{ext}", void, methods=["GET"]),
+        Route("/ontology", ontology, methods=["GET"]),
+        Route("/ontology.{ext}", ontology, methods=["GET"]),
+        Route("/id/{name}", entity, methods=["GET"]),
+        Route("/explain", explain_endpoint, methods=["GET"]),
+        Route("/favicon.ico", favicon, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+def create_app(settings: Settings | None = None, project: Project | None = None,
+               store_dir: Path | None = None) -> Starlette:
+    """The application over ``project``'s store in ``store_dir`` (built if stale)."""
+    from ..store import default_store_dir
+
+    settings = settings or Settings()
+    # Pictures (issue 7): timeline, network and ontology diagram through the section hook.
+    from ..draw import register_server_sections
+    register_server_sections()
+    project = project or find_project()
+    server = Server(settings, project, Path(store_dir or default_store_dir(project)))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await server.pool.start()
+        try:
+            yield
+        finally:
+            await server.pool.close()
+
+    app = Starlette(routes=routes(), lifespan=lifespan,
+                    exception_handlers={404: _page_not_found, 405: _method_not_allowed})
+    app.state.server = server
+    app.add_middleware(Guardrails, max_body=settings.max_body, cors=settings.cors)
+    return app
+
+
+async def _page_not_found(request: Request, exc) -> Response:
+    if "text/html" in request.headers.get("accept", ""):
+        return HTMLResponse(error_page(404, "no such page"), 404)
+    return Response("not found\n", 404, media_type="text/plain; charset=utf-8")
+
+
+async def _method_not_allowed(request: Request, exc) -> Response:
+    return Response("method not allowed\n", 405, {"Allow": "GET, POST, HEAD, OPTIONS"},
+                    "text/plain; charset=utf-8")
+
+
+def app_from_env() -> Starlette:
+    """The application of a uvicorn worker process, configured by ``$SECCOOP_SERVE_CONFIG``."""
+    config = json.loads(os.environ[CONFIG_ENV])
+    return create_app(Settings.from_dict(config["settings"]), find_project(config["project"]),
+                      Path(config["store_dir"]))

@@ -1,0 +1,132 @@
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint, read-only, every query guarded and bounded.
+
+Order of the checks: protocol (method, content type, body, parameters) → content
+negotiation → SERVICE/LOAD/update refusal (cached verdict) → the query runs in a killable
+process → status, headers (``X-SPARQL-Truncated``), body.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from . import guard
+from .datadocs import MACHINE_DOC_OFFERS, service_description, serialize_turtle
+from .pool import QueryCrashed, QueryTimeout
+from .protocol import (GRAPH_FORMAT_NAMES, GRAPH_OFFERS, RESULT_FORMAT_NAMES, RESULT_OFFERS,
+                       ProtocolError, SparqlRequest, content_type, negotiate, parse_get,
+                       parse_post, syntax_error_body)
+
+ERROR_OFFERS = (("text", "text/plain"), ("json", "application/json"),
+                ("json", "application/sparql-results+json"))
+# An explicit ?format= for SELECT/ASK also chooses the matching syntax for CONSTRUCT.
+GRAPH_TWIN = {"json": "jsonld", "xml": "rdfxml"}
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, or :class:`ProtocolError` 413 once it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ProtocolError(413, f"request body over {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ProtocolError(413, f"request body over {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def error_response(request: Request, status: int, message: str, *, body: dict | None = None,
+                   headers: dict | None = None) -> Response:
+    """An error as JSON when the client prefers JSON, else as plain text."""
+    headers = {"Vary": "Accept", **(headers or {})}
+    if negotiate(request.headers.get("accept"), ERROR_OFFERS) == "json":
+        payload = body or {"error": _error_name(status), "message": message}
+        return Response(json.dumps(payload), status, headers, "application/json")
+    return Response(message + "\n", status, headers, "text/plain; charset=utf-8")
+
+
+def _error_name(status: int) -> str:
+    return {400: "bad-request", 406: "not-acceptable", 413: "too-large", 415: "unsupported-media-type",
+            503: "timeout"}.get(status, "error")
+
+
+def choose_formats(sparql: SparqlRequest, accept: str | None) -> tuple[str | None, str | None]:
+    """(SELECT/ASK format, CONSTRUCT/DESCRIBE format): ?format= first, else Accept."""
+    fmt = sparql.format
+    if fmt == "html":
+        return "html", "html"
+    if fmt in RESULT_FORMAT_NAMES:
+        return fmt, GRAPH_TWIN.get(fmt) or negotiate(accept, GRAPH_OFFERS)
+    if fmt in GRAPH_FORMAT_NAMES:
+        return negotiate(accept, RESULT_OFFERS), fmt
+    return negotiate(accept, RESULT_OFFERS), negotiate(accept, GRAPH_OFFERS)
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    server = request.app.state.server
+    try:
+        if request.method == "POST":
+            body = await read_body(request, server.settings.max_body)
+            sparql = parse_post(request.query_params.multi_items(),
+                                request.headers.get("content-type"), body)
+        else:
+            sparql = parse_get(request.query_params.multi_items())
+    except ProtocolError as error:
+        return error_response(request, error.status, error.message)
+    if sparql.query is None:
+        return _service_description(request, server)
+    result_fmt, graph_fmt = choose_formats(sparql, request.headers.get("accept"))
+    if result_fmt is None and graph_fmt is None:
+        return error_response(request, 406, "no result format matches the Accept header")
+    verdict = await guard.check_async(sparql.query, server.settings.allow_service)
+    if not verdict.allowed:
+        return error_response(request, verdict.status, verdict.message)
+    if "html" in (result_fmt, graph_fmt):  # a browser: the query page shows the results
+        params = {"query": sparql.query, **({} if sparql.inferred else {"inferred": "false"})}
+        return RedirectResponse("/query?" + urlencode(params), 303)
+    return await _run(request, server, sparql, result_fmt, graph_fmt)
+
+
+async def _run(request, server, sparql: SparqlRequest, result_fmt, graph_fmt) -> Response:
+    job = (sparql.query, result_fmt, graph_fmt, sparql.inferred,
+           sparql.default_graphs or None, sparql.named_graphs or None, server.settings.max_rows)
+    try:
+        status, kind, rows, truncated, body = await server.pool.run(job)
+    except QueryTimeout as error:
+        return error_response(request, 503, f"query stopped: {error}", headers={"Retry-After": "1"})
+    except QueryCrashed as error:
+        return error_response(request, 500, str(error))
+    if status == "syntax":
+        message = body.decode()
+        return error_response(request, 400, message, body=syntax_error_body(message))
+    if status == "not-acceptable":
+        return error_response(request, 406, f"no format for {kind.upper()} results matches "
+                                            "the Accept header")
+    if status != "ok":
+        return error_response(request, 400, f"query evaluation failed: {body.decode()}")
+    fmt = graph_fmt if kind == "graph" else result_fmt
+    headers = server.data_headers()
+    if truncated:
+        headers["X-SPARQL-Truncated"] = "true"
+        headers["X-SPARQL-Max-Rows"] = str(server.settings.max_rows)
+    return Response(body, 200, headers, content_type(fmt))
+
+
+def _service_description(request: Request, server) -> Response:
+    fmt = negotiate(request.headers.get("accept"), MACHINE_DOC_OFFERS)
+    if fmt is None:
+        return error_response(request, 406, "no RDF format matches the Accept header")
+    if fmt == "html":
+        return RedirectResponse("/query", 303)
+    base = f"{request.url.scheme}://{request.url.netloc}"
+    data = serialize_turtle(service_description(base, server.settings), fmt)
+    return Response(data, 200, server.data_headers(), content_type(fmt))

@@ -1,0 +1,53 @@
+"""ASGI middleware for the limits every route shares: methods, request body size, CORS preflight.
+
+A plain ASGI class (not BaseHTTPMiddleware) so that it costs a few attribute reads per request.
+"""
+
+from __future__ import annotations
+
+ALLOWED_METHODS = ("GET", "POST", "HEAD", "OPTIONS")
+ALLOW = ", ".join(ALLOWED_METHODS)
+
+
+class Guardrails:
+    """405 for other methods, 413 for a declared body over ``max_body``, OPTIONS answered here.
+
+    Bodies sent without Content-Length (chunked) are counted while read, in
+    :func:`seccoop.server.endpoint.read_body`.
+    """
+
+    def __init__(self, app, *, max_body: int, cors: bool = False):
+        self.app, self.max_body, self.cors = app, max_body, cors
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        method = scope["method"]
+        if method not in ALLOWED_METHODS:
+            return await _plain(send, 405, f"method {method} not allowed; this endpoint is "
+                                           "read-only (GET, POST, HEAD, OPTIONS)",
+                                [(b"allow", ALLOW.encode())])
+        if method == "OPTIONS":
+            return await _plain(send, 204, "", self._preflight())
+        if method == "POST":
+            for name, value in scope["headers"]:
+                if name == b"content-length" and value.isdigit() and int(value) > self.max_body:
+                    return await _plain(send, 413, f"request body over {self.max_body} bytes")
+        return await self.app(scope, receive, send)
+
+    def _preflight(self) -> list[tuple[bytes, bytes]]:
+        headers = [(b"allow", ALLOW.encode())]
+        if self.cors:
+            headers += [(b"access-control-allow-origin", b"*"),
+                        (b"access-control-allow-methods", ALLOW.encode()),
+                        (b"access-control-allow-headers", b"Accept, Content-Type"),
+                        (b"access-control-max-age", b"86400")]
+        return headers
+
+
+async def _plain(send, status: int, text: str, headers: list | None = None) -> None:
+    body = (text + "\n").encode() if text else b""
+    head = [(b"content-type", b"text/plain; charset=utf-8"),
+            (b"content-length", str(len(body)).encode()), *(headers or [])]
+    await send({"type": "http.response.start", "status": status, "headers": head})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,60 @@
+"""Start uvicorn on a socket we bind ourselves, so the URL printed is the one served
+(also with ``--port 0``), with one or more HTTP worker processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+from typing import Callable
+
+from ..project import Project
+from ..settings import Settings
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (port 0: a free one)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock: socket.socket, host: str) -> str:
+    port = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def run(settings: Settings, project: Project, store_dir: Path,
+        announce: Callable[[str], None] = print) -> None:
+    """Serve until interrupted; ``announce`` receives the URL line once the socket listens."""
+    import uvicorn
+
+    from .app import CONFIG_ENV, create_app, ensure_built
+
+    ensure_built(project, Path(store_dir))  # once, before workers race to build
+    sock = bind(settings.host, settings.port)
+    url = url_of(sock, settings.host)
+    options = dict(log_level="warning", access_log=False, server_header=False,
+                   timeout_graceful_shutdown=3)
+    if settings.workers > 1:
+        os.environ[CONFIG_ENV] = json.dumps({"settings": settings.to_dict(),
+                                             "project": str(project.root),
+                                             "store_dir": str(store_dir)})
+        config = uvicorn.Config("seccoop.server.app:app_from_env", factory=True,
+                                workers=settings.workers, **options)
+    else:
+        config = uvicorn.Config(create_app(settings, project, Path(store_dir)), **options)
+    announce(f"seccoop: serving {url} (SPARQL endpoint: {url}sparql) — press Ctrl+C to stop")
+    server = uvicorn.Server(config)
+    if settings.workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(config, target=server.run, sockets=[sock]).run()
+    else:
+        server.run(sockets=[sock])

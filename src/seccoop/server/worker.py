@@ -1,0 +1,211 @@
+"""The query process: opens the store read-only once, then answers queries read from a pipe.
+
+pyoxigraph cannot interrupt a query, so every user query runs in one of these processes;
+the server kills the process (SIGKILL) when the query overruns its time and starts another.
+
+Frames on the pipe are a 4-byte big-endian length and a ``marshal`` payload (both ends are
+this module, so marshal's speed is safe to use).
+
+Request: ``(query, result_format, graph_format, inferred, default_graphs, named_graphs,
+max_rows)``; the two formats are the negotiated ones for SELECT/ASK and for
+CONSTRUCT/DESCRIBE (``None`` when the client accepts none), since the kind of a query is
+only known once it is parsed.
+
+Reply: ``(status, kind, rows, truncated, body)`` (rows is -1 when only an upper bound was
+counted, which is all the cap needs); status is ``ok``, ``syntax`` (body is the
+message with line and column), ``not-acceptable`` or ``error``.
+
+    >>> execute_local("ASK {}", "json")[:2]
+    ('ok', 'ask')
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import struct
+import sys
+
+import pyoxigraph as ox
+
+from ..queries import GRAPH_FORMATS, RESULT_FORMATS, QueryError, QueryResult, run_query
+from ..queries import serialize_result
+
+HEADER = struct.Struct("!I")
+
+
+class _Enough(Exception):
+    """Raised inside a serializer's write() once the row cap is passed: stops evaluation."""
+
+
+class _CappedWriter:
+    """Collects serializer output while counting row separators natively (bytes.count).
+
+    ``marker`` occurs at least once per row, so the count is an upper bound of the rows
+    (``exact`` says whether it is also a lower bound). Evaluation stops once the count
+    passes ``limit``.
+    """
+
+    def __init__(self, marker: bytes, limit: int):
+        self.parts: list[bytes] = []
+        self.marker, self.limit, self.count = marker, limit, 0
+        self._tail = b""
+
+    def write(self, chunk) -> int:
+        chunk = bytes(chunk)
+        # A marker may straddle two chunks: count it in the joined tail.
+        joined = self._tail + chunk
+        self.count += joined.count(self.marker) - self._tail.count(self.marker)
+        self._tail = joined[-(len(self.marker) - 1):] if len(self.marker) > 1 else b""
+        self.parts.append(chunk)
+        if self.count > self.limit:
+            raise _Enough()
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+# Per format: a byte string occurring once per row at least, and whether exactly once.
+# XML escapes "<" in text and TSV escapes newlines, so those counts are exact; JSON's
+# "},{" separates rows but may also occur inside a string; CSV quotes may hold newlines.
+_ROW_MARKERS = {"xml": (b"<result>", True, 0), "tsv": (b"\n", True, 1),
+                "json": (b"},{", False, -1), "csv": (b"\n", False, 1)}
+
+
+def _select(result: QueryResult, fmt: str, max_rows: int, rerun) -> tuple[int, bool, bytes]:
+    marker, exact, offset = _ROW_MARKERS[fmt]
+    writer = _CappedWriter(marker, max_rows + offset)
+    try:
+        result.value.serialize(writer, format=RESULT_FORMATS[fmt])
+    except _Enough:
+        pass
+    else:
+        rows = writer.count - offset
+        if exact or rows <= max_rows:
+            # Rows are at most the count: under the cap nothing was cut.
+            return (rows if exact else -1), False, writer.getvalue()
+    if exact:
+        return max_rows, True, _cut_xml_or_tsv(writer.getvalue(), fmt, max_rows)
+    # Too many rows, or a count inflated by string contents: recount exactly via TSV.
+    return _select_via_tsv(rerun(), fmt, max_rows)
+
+
+def _cut_xml_or_tsv(data: bytes, fmt: str, max_rows: int) -> bytes:
+    if fmt == "tsv":
+        return b"".join(data.splitlines(keepends=True)[: max_rows + 1])
+    cut = data.find(b"<result>", _nth(data, b"<result>", max_rows) + 1)
+    return data[:cut] + b"</results></sparql>" if cut > 0 else data
+
+
+def _nth(data: bytes, marker: bytes, n: int) -> int:
+    position = -1
+    for _ in range(n):
+        position = data.find(marker, position + 1)
+    return position
+
+
+def _select_via_tsv(result: QueryResult, fmt: str, max_rows: int) -> tuple[int, bool, bytes]:
+    writer = _CappedWriter(b"\n", max_rows + 1)
+    truncated = False
+    try:
+        result.value.serialize(writer, format=ox.QueryResultsFormat.TSV)
+    except _Enough:
+        truncated = True
+    lines = writer.getvalue().splitlines(keepends=True)[: max_rows + 1]
+    tsv = b"".join(lines)
+    if fmt == "tsv":
+        return len(lines) - 1, truncated, tsv
+    solutions = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
+    return len(lines) - 1, truncated, solutions.serialize(format=RESULT_FORMATS[fmt])
+
+
+def _graph(result: QueryResult, fmt: str, max_rows: int) -> tuple[int, bool, bytes]:
+    # N-Triples holds one triple per line (newlines in literals are escaped): an exact count.
+    writer = _CappedWriter(b"\n", max_rows)
+    truncated = False
+    try:
+        result.value.serialize(writer, format=ox.RdfFormat.N_TRIPLES)
+    except _Enough:
+        truncated = True
+    lines = writer.getvalue().splitlines(keepends=True)[:max_rows]
+    data = b"".join(lines)
+    if fmt != "ntriples":
+        triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+        data = serialize_result(QueryResult("graph", triples, []), fmt)
+    return len(lines), truncated, data
+
+
+def execute(store: ox.Store, query: str, result_fmt: str | None, graph_fmt: str | None,
+            inferred: bool = True, default_graphs=None, named_graphs=None,
+            max_rows: int = 10000) -> tuple:
+    """Run one query with the row cap and serialize it; never raises for a bad query."""
+    def run():
+        return run_query(store, query, inferred=inferred, default_graph_uris=default_graphs,
+                         named_graph_uris=named_graphs)
+
+    try:
+        result = run()
+        fmt = graph_fmt if result.kind == "graph" else result_fmt
+        if fmt is None:
+            return ("not-acceptable", result.kind, 0, False, b"")
+        if result.kind == "ask":
+            return ("ok", "ask", 1, False, serialize_result(result, fmt))
+        if result.kind == "graph":
+            return ("ok", "graph", *_graph(result, fmt, max_rows))
+        return ("ok", "select", *_select(result, fmt, max_rows, run))
+    except QueryError as error:
+        return ("syntax", "", 0, False, str(error).encode())
+    except Exception as error:  # an evaluation error belongs to this query, not the process
+        return ("error", "", 0, False, f"{type(error).__name__}: {error}".encode())
+
+
+def execute_local(query: str, result_fmt: str = "json", graph_fmt: str = "turtle") -> tuple:
+    """:func:`execute` over an empty in-memory store (for examples and tests)."""
+    return execute(ox.Store(), query, result_fmt, graph_fmt)
+
+
+def _read_exact(fd: int, n: int) -> bytes:
+    chunks, missing = [], n
+    while missing:
+        chunk = os.read(fd, missing)
+        if not chunk:
+            return b""
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)
+
+
+def serve(store_path: str, fd_in: int, fd_out: int) -> None:
+    """The request loop: one frame in, one frame out, until the pipe closes."""
+    store = ox.Store.read_only(store_path)
+    while True:
+        header = _read_exact(fd_in, HEADER.size)
+        if not header:
+            return
+        request = marshal.loads(_read_exact(fd_in, HEADER.unpack(header)[0]))
+        payload = marshal.dumps(execute(store, *request))
+        _write_all(fd_out, HEADER.pack(len(payload)) + payload)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def main() -> None:
+    # The protocol owns the original stdout; anything printed goes to stderr instead.
+    fd_out = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        serve(sys.argv[1], 0, fd_out)
+    except (KeyboardInterrupt, BrokenPipeError):
+        pass
+
+
+if __name__ == "__main__":
+    main()

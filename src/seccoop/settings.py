@@ -1,0 +1,108 @@
+"""The server's settings as one declarative table.
+
+The table produces the ``seccoop serve`` options and their help text, the defaults the
+server uses when created from Python, and the limits announced in the service description.
+
+    >>> s = Settings()
+    >>> (s.host, s.port, s.timeout, s.max_rows, s.cors)
+    ('127.0.0.1', 8000, 10.0, 10000, False)
+    >>> Settings(port=0).port
+    0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str        # attribute name; the option is --name with _ replaced by -
+    default: Any
+    type: type       # bool settings are flags; tuple settings are repeatable options
+    help: str
+    metavar: str | None = None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("host", "127.0.0.1", str, "Interface to listen on (loopback only by default).", "HOST"),
+    Setting("port", 8000, int, "Port to listen on (0 picks a free port).", "PORT"),
+    Setting("cors", False, bool,
+            "Send Access-Control-Allow-Origin: * on data documents and SPARQL results."),
+    Setting("workers", 1, int, "HTTP worker processes (each has its own query processes).", "N"),
+    Setting("query_workers", 2, int,
+            "Query processes per HTTP worker; a query that overruns the timeout is killed "
+            "with its process, which is then replaced.", "N"),
+    Setting("timeout", 10.0, float, "Wall-clock limit of one SPARQL query, in seconds.", "SECONDS"),
+    Setting("max_rows", 10000, int,
+            "Most solutions (or triples) returned; more are cut and flagged with the "
+            "X-SPARQL-Truncated: true header.", "N"),
+    Setting("max_body", 1_000_000, int, "Largest request body accepted, in bytes (else 413).",
+            "BYTES"),
+    Setting("allow_service", (), tuple,
+            "A SERVICE endpoint IRI that queries may call (repeatable; none by default).", "IRI"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved server settings; fields and defaults come from :data:`SETTINGS`."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    cors: bool = False
+    workers: int = 1
+    query_workers: int = 2
+    timeout: float = 10.0
+    max_rows: int = 10000
+    max_body: int = 1_000_000
+    allow_service: tuple = ()
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Settings":
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        if "allow_service" in values:
+            values["allow_service"] = tuple(values["allow_service"] or ())
+        return cls(**values)
+
+
+def _check_table_matches_dataclass() -> None:
+    # The dataclass spells the defaults out for readers and type checkers; the table is
+    # the source of the CLI. They must agree.
+    declared = {f.name: f.default for f in fields(Settings)}
+    table = {s.name: s.default for s in SETTINGS}
+    if declared != table:
+        raise AssertionError(f"settings table and Settings disagree: {declared} != {table}")
+
+
+_check_table_matches_dataclass()
+
+
+def click_options(command: Callable) -> Callable:
+    """Decorate a click command with one option per setting (help shows the default).
+
+    >>> import click
+    >>> @click.command()
+    ... @click_options
+    ... def serve(**kw): pass
+    >>> sorted(p.name for p in serve.params)[:3]
+    ['allow_service', 'cors', 'host']
+    """
+    import click
+
+    for s in reversed(SETTINGS):
+        flag = "--" + s.name.replace("_", "-")
+        if s.type is bool:
+            option = click.option(flag, s.name, is_flag=True, default=s.default, help=s.help)
+        elif s.type is tuple:
+            option = click.option(flag, s.name, multiple=True, metavar=s.metavar, help=s.help)
+        else:
+            option = click.option(flag, s.name, type=s.type, default=s.default,
+                                  metavar=s.metavar, show_default=True, help=s.help)
+        command = option(command)
+    return command

@@ -1,0 +1,152 @@
+"""Helpers of the server tests: a small project of our own, and a real `seccoop serve` process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PREFIXES = """@prefix sc: <https://w3id.org/seccoop/ontology#> .
+@prefix scr: <https://w3id.org/seccoop/id/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+"""
+
+ONTOLOGY = PREFIXES + """
+sc:Organisation a owl:Class ; rdfs:label "Organisation"@en ; rdfs:comment "A body with members."@en .
+sc:Forum a owl:Class ; rdfs:label "Forum"@en ; rdfs:comment "A standing forum of states."@en ;
+    rdfs:subClassOf sc:Organisation .
+sc:Actor a owl:Class ; rdfs:label "Actor"@en .
+sc:memberOf a owl:ObjectProperty ; rdfs:label "member of"@en ; owl:inverseOf sc:hasMember .
+sc:hasMember a owl:ObjectProperty ; rdfs:label "has member"@en .
+sc:text a owl:DatatypeProperty ; rdfs:label "text"@en .
+"""
+
+DATA = PREFIXES + """
+scr:sco a sc:Forum ; rdfs:label "Shanghai Cooperation Organisation"@en .
+scr:china a sc:Actor ; rdfs:label "China"@en ; sc:memberOf scr:sco .
+scr:russia a sc:Actor ; rdfs:label "Russia"@en ; sc:memberOf scr:sco .
+scr:evil a sc:Actor ; rdfs:label "<script>alert(1)</script>"@en ;
+    rdfs:comment "x\\" onmouseover=\\"alert(2)" .
+[] rdf:subject scr:china ; rdf:predicate sc:memberOf ; rdf:object scr:sco ;
+   prov:wasDerivedFrom scr:white-paper-s1 .
+scr:white-paper-s1 rdfs:label "White paper, sentence 1"@en ;
+    sc:text "China is a founding member of the Shanghai Cooperation Organisation." .
+"""
+
+QUERY = """# title: Members of forums
+# description: Every actor that is a member of a forum.
+SELECT ?member ?forum WHERE { ?member sc:memberOf ?forum } ORDER BY ?member
+"""
+
+
+def make_project(root: Path, data: str = DATA, ontology: str = ONTOLOGY) -> Path:
+    """A project folder with one ontology file, one data file and one named query."""
+    for folder in ("ontology", "data", "queries"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    (root / "ontology" / "mini.ttl").write_text(ontology)
+    (root / "data" / "facts.ttl").write_text(data)
+    (root / "queries" / "members.rq").write_text(QUERY)
+    return root
+
+
+class ServerProcess:
+    """`seccoop serve --port 0` in a subprocess; ``url`` is read from its first line."""
+
+    def __init__(self, project: Path, store: Path, *args: str, startup: float = 60.0):
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "seccoop", "--project", str(project), "--store", str(store),
+             "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        self.url = self._wait_for_url(startup)
+        self._wait_until_ready(startup)
+
+    def _wait_for_url(self, startup: float) -> str:
+        deadline = time.monotonic() + startup
+        seen = []
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            if "serving http://" in line:
+                return line.split("serving ", 1)[1].split()[0].rstrip("/")
+        self.stop()
+        raise RuntimeError("seccoop serve did not start:\n" + "".join(seen))
+
+    def _wait_until_ready(self, startup: float) -> None:
+        import httpx
+
+        deadline = time.monotonic() + startup
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/sparql", params={"query": "ASK {}"}, timeout=5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("seccoop serve never answered")
+
+    def worker_pids(self) -> set[int]:
+        """The query processes (children of the server, or of its HTTP workers)."""
+        found = set()
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if b"seccoop.server.worker" in cmdline and _descends_from(int(entry.name), self.proc.pid):
+                found.add(int(entry.name))
+        return found
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def _parent(pid: int) -> int:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def _descends_from(pid: int, ancestor: int) -> bool:
+    while pid > 1:
+        pid = _parent(pid)
+        if pid == ancestor:
+            return True
+    return False
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process, or None when it no longer exists."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    if fields[0] == "Z":
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
