@@ -105,8 +105,11 @@ class QueryResult:
 
 def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
               default_graph_uris: list[str] | None = None,
-              named_graph_uris: list[str] | None = None) -> QueryResult:
+              named_graph_uris: list[str] | None = None,
+              base_iri: str | None = None) -> QueryResult:
     """Evaluate ``sparql`` over the union of the asserted graphs (plus the inferred one).
+
+    ``base_iri`` resolves relative IRIs of a query without BASE (the endpoint passes its URL).
 
     ``inferred=False`` leaves out the inferred graph, as does ``--no-inferred`` and the
     endpoint's ``inferred=false``. Explicit dataset IRIs (SPARQL protocol) take precedence.
@@ -114,6 +117,8 @@ def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
     from .store import INFERRED_GRAPH, asserted_graphs
 
     options: dict = {"prefixes": PREFIXES}
+    if base_iri:
+        options["base_iri"] = base_iri
     if default_graph_uris or named_graph_uris:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris or []] or None
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris or []] or None

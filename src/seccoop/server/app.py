@@ -32,7 +32,7 @@ from ..store import build, current_build, is_fresh, read_manifest
 from .datadocs import (EXTENSIONS, MACHINE_DOC_OFFERS, RDF_DOC_OFFERS, link_header,
                        ontology_triples, resource_triples, serialize_triples, serialize_turtle,
                        void_description)
-from .endpoint import error_response, sparql_endpoint
+from .endpoint import endpoint_url, error_response, sparql_endpoint
 from .explain import explain_endpoint
 from .guardrails import Guardrails
 from .html import error_page
@@ -190,19 +190,19 @@ async def query(request: Request) -> Response:
     if sparql.query is None:
         first = named[0].text if named else "SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\nGROUP BY ?class ORDER BY DESC(?n)"
         return HTMLResponse(query_page(named, first))
-    view, error, status = await _run_for_page(server, sparql)
+    view, error, status = await _run_for_page(server, sparql, endpoint_url(request))
     labels = _labeller(server.store)
     page = await run_in_threadpool(query_page, named, sparql.query, view, error=error,
                                    inferred=sparql.inferred, labels=labels)
     return HTMLResponse(page, status)
 
 
-async def _run_for_page(server: Server, sparql) -> tuple[ResultView | None, str, int]:
+async def _run_for_page(server: Server, sparql, base: str) -> tuple[ResultView | None, str, int]:
     verdict = await guard.check_async(sparql.query, server.settings.allow_service)
     if not verdict.allowed:
         return None, verdict.message, verdict.status
     job = (sparql.query, "json", "ntriples", sparql.inferred, sparql.default_graphs or None,
-           sparql.named_graphs or None, server.settings.max_rows)
+           sparql.named_graphs or None, server.settings.max_rows, base)
     try:
         status, kind, _rows, truncated, body = await server.pool.run(job)
     except QueryTimeout as error:

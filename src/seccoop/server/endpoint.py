@@ -98,7 +98,8 @@ async def sparql_endpoint(request: Request) -> Response:
 
 async def _run(request, server, sparql: SparqlRequest, result_fmt, graph_fmt) -> Response:
     job = (sparql.query, result_fmt, graph_fmt, sparql.inferred,
-           sparql.default_graphs or None, sparql.named_graphs or None, server.settings.max_rows)
+           sparql.default_graphs or None, sparql.named_graphs or None, server.settings.max_rows,
+           endpoint_url(request))
     try:
         status, kind, rows, truncated, body = await server.pool.run(job)
     except QueryTimeout as error:
@@ -119,6 +120,11 @@ async def _run(request, server, sparql: SparqlRequest, result_fmt, graph_fmt) ->
         headers["X-SPARQL-Truncated"] = "true"
         headers["X-SPARQL-Max-Rows"] = str(server.settings.max_rows)
     return Response(body, 200, headers, content_type(fmt))
+
+
+def endpoint_url(request: Request) -> str:
+    """This endpoint's URL: the base IRI of queries without BASE (the protocol allows it)."""
+    return f"{request.url.scheme}://{request.url.netloc}/sparql"
 
 
 def _service_description(request: Request, server) -> Response:

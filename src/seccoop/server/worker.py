@@ -7,7 +7,7 @@ Frames on the pipe are a 4-byte big-endian length and a ``marshal`` payload (bot
 this module, so marshal's speed is safe to use).
 
 Request: ``(query, result_format, graph_format, inferred, default_graphs, named_graphs,
-max_rows)``; the two formats are the negotiated ones for SELECT/ASK and for
+max_rows, base_iri)``; the two formats are the negotiated ones for SELECT/ASK and for
 CONSTRUCT/DESCRIBE (``None`` when the client accepts none), since the kind of a query is
 only known once it is parsed.
 
@@ -141,11 +141,11 @@ def _graph(result: QueryResult, fmt: str, max_rows: int) -> tuple[int, bool, byt
 
 def execute(store: ox.Store, query: str, result_fmt: str | None, graph_fmt: str | None,
             inferred: bool = True, default_graphs=None, named_graphs=None,
-            max_rows: int = 10000) -> tuple:
+            max_rows: int = 10000, base_iri: str | None = None) -> tuple:
     """Run one query with the row cap and serialize it; never raises for a bad query."""
     def run():
         return run_query(store, query, inferred=inferred, default_graph_uris=default_graphs,
-                         named_graph_uris=named_graphs)
+                         named_graph_uris=named_graphs, base_iri=base_iri)
 
     try:
         result = run()

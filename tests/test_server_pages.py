@@ -1,0 +1,160 @@
+"""Linked-data documents and HTML pages, in-process, on a small project of our own."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from starlette.testclient import TestClient
+
+from server_support import make_project
+from seccoop.project import find_project
+from seccoop.server.app import create_app
+from seccoop.settings import Settings
+from seccoop.store import build
+
+SCR = "https://w3id.org/seccoop/id/"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    root = make_project(tmp_path_factory.mktemp("pages-project"))
+    store_dir = tmp_path_factory.mktemp("pages-store")
+    build(find_project(root), store_dir)
+    with TestClient(create_app(Settings(query_workers=1), find_project(root), store_dir)) as c:
+        yield c
+
+
+HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+def test_home(client):
+    r = client.get("/", headers=HTML)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "Forums" in r.text and 'href="/id/sco"' in r.text
+    assert "Shanghai Cooperation Organisation" in r.text
+
+
+def test_entity_page(client):
+    r = client.get("/id/china", headers=HTML)
+    assert r.status_code == 200
+    page = r.text
+    assert "<h1>China</h1>" in page
+    assert "member of" in page                       # the property's label, not its IRI
+    assert 'href="/id/sco"' in page and ">Shanghai Cooperation Organisation<" in page
+    assert "China is a founding member of the Shanghai Cooperation Organisation." in page
+    assert 'href="/ontology#Actor"' in page
+    assert r.headers["vary"] == "Accept"
+    assert "/id/china.ttl" in r.headers["link"] and 'rel="alternate"' in r.headers["link"]
+
+
+def test_inferred_facts_are_marked_with_explanation_links(client):
+    page = client.get("/id/sco", headers=HTML).text
+    assert 'class="inferred"' in page and "/explain?" in page
+    assert "Referenced by" in page and 'href="/id/russia"' in page
+    # hasMember is inferred from owl:inverseOf: marked, and asserted facts are not.
+    row = next(line for line in page.split("<tr>") if "has member" in line)
+    assert "inferred" in row
+
+
+def test_explain(client):
+    from seccoop import reasoning
+
+    if not hasattr(reasoning, "explain"):
+        r = client.get("/explain", params={"s": SCR + "sco", "p": "x", "o": "<x>"})
+        assert r.status_code == 501
+        return
+    params = {"s": SCR + "sco", "p": "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+              "o": "<https://w3id.org/seccoop/ontology#Organisation>"}
+    r = client.get("/explain", params=params, headers={"Accept": "application/json"})
+    assert r.status_code == 200 and r.json()["status"] == "inferred"
+    r = client.get("/explain", params=params, headers=HTML)
+    assert r.status_code == 200 and "inferred by rule" in r.text
+    assert client.get("/explain", params={"s": "x"}).status_code == 400
+
+
+def test_explain_without_the_reasoning_function_is_501(client, monkeypatch):
+    from seccoop import reasoning
+
+    monkeypatch.delattr(reasoning, "explain", raising=False)
+    r = client.get("/explain", params={"s": SCR + "sco", "p": SCR + "p", "o": "<urn:x>"},
+                   headers={"Accept": "application/json"})
+    assert r.status_code == 501 and "not" in r.json()["message"]
+
+
+@pytest.mark.parametrize("ext,media,fmt", [
+    ("ttl", "text/turtle", ox.RdfFormat.TURTLE), ("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD),
+    ("nt", "application/n-triples", ox.RdfFormat.N_TRIPLES), ("rdf", "application/rdf+xml", ox.RdfFormat.RDF_XML),
+])
+def test_entity_alternates(client, ext, media, fmt):
+    r = client.get(f"/id/china.{ext}")
+    assert r.status_code == 200 and r.headers["content-type"].split(";")[0] == media
+    triples = list(ox.parse(r.content, format=fmt))
+    assert any(t.subject.value == SCR + "china" and t.object.value == SCR + "sco" for t in triples)
+    r = client.get("/id/china", headers={"Accept": media})
+    assert r.headers["content-type"].split(";")[0] == media
+
+
+def test_unknown_resources_are_404(client):
+    assert client.get("/id/nothing-here", headers=HTML).status_code == 404
+    assert client.get("/id/nothing-here.ttl").status_code == 404
+    assert client.get("/no/such/page").status_code == 404
+    assert client.get("/ontology.xyz").status_code == 404
+
+
+def test_ontology_page(client):
+    r = client.get("/ontology", headers=HTML)
+    assert r.status_code == 200
+    assert 'id="Forum"' in r.text and "A standing forum of states." in r.text
+    assert 'id="memberOf"' in r.text
+    r = client.get("/ontology.ttl")
+    triples = list(ox.parse(r.content, format=ox.RdfFormat.TURTLE))
+    assert any(t.subject.value.endswith("#Forum") for t in triples)
+    assert not any(t.subject.value == SCR + "china" for t in triples)
+
+
+def test_query_page_runs_a_named_query(client):
+    r = client.get("/query", headers=HTML)
+    assert r.status_code == 200 and "Members of forums" in r.text and "<textarea" in r.text
+    r = client.get("/query", params={"query": "SELECT ?member ?forum WHERE { ?member sc:memberOf ?forum }"})
+    assert r.status_code == 200
+    assert 'href="/id/china"' in r.text and ">China<" in r.text
+    for fmt in ("json", "xml", "csv", "tsv"):
+        assert f"format={fmt}" in r.text
+    r = client.get("/query", params={"query": "ASK {"})
+    assert r.status_code == 400 and "line 1" in r.text
+
+
+def test_browsers_asking_sparql_are_sent_to_the_query_page(client):
+    r = client.get("/sparql", params={"query": "ASK {}"}, headers=HTML, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/query?")
+
+
+def test_xss_in_data_is_escaped(client):
+    page = client.get("/id/evil", headers=HTML).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'onmouseover="alert' not in page
+    home = client.get("/", headers=HTML).text
+    assert "<script>alert(1)</script>" not in home
+
+
+def test_xss_in_query_results_is_escaped(client):
+    query = 'SELECT ?x ?y WHERE { BIND("<img src=x onerror=alert(1)>" AS ?x) ' \
+            'BIND(IRI("javascript:alert(1)") AS ?y) }'
+    page = client.get("/query", params={"query": query}).text
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert 'href="javascript:' not in page
+
+
+@pytest.mark.parametrize("path", ["/static/..%2f..%2fsettings.py", "/static/%2e%2e/app.py",
+                                  "/static/..%2fapp.py", "/static/%2e%2e%2f%2e%2e%2fsettings.py",
+                                  "/static/nothing.css"])
+def test_static_path_traversal_is_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_static_and_favicon(client):
+    assert client.get("/static/style.css").status_code == 200
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/x-icon"
