@@ -132,3 +132,37 @@ def test_resolve_by_iri_prefixed_name_label_and_alt_label(proj, tmp_path):
         "https://w3id.org/seccoop/id/georgia-place", "https://w3id.org/seccoop/id/georgia-state"]
     with pytest.raises(ResolveError):
         resolve(store, "atlantis")
+
+
+def test_an_inconsistent_closure_is_refused_and_the_previous_store_kept(tmp_path):
+    """`build` will not swap in an inconsistent store unless told to; `reason` exits 1."""
+    import shutil
+
+    from cli_helpers import run
+    from seccoop.store import InconsistentGraphError
+
+    source = Path(__file__).parent / "data" / "inconsistent-project"
+    root = tmp_path / "project"
+    shutil.copytree(source, root)
+    clash = root / "data" / "facts.ttl"
+    broken = clash.read_text()
+    clash.write_text(broken.replace(", sc:Organisation", ""))  # consistent to start with
+    store_dir = tmp_path / "store"
+    assert run(root, store_dir, "build").exit_code == 0
+    before = current_build(store_dir)
+    query = "SELECT ?t WHERE { ?t a sc:Agreement }"
+    answer = run(root, store_dir, "query", query, "-f", "csv").stdout
+
+    clash.write_text(broken)
+    with pytest.raises(InconsistentGraphError):
+        build(find_project(root), store_dir)
+    assert current_build(store_dir) == before and not list(store_dir.glob("tmp-*"))
+    refused = run(root, store_dir, "reason")
+    assert refused.exit_code == 1
+    assert "Treaty on Good-Neighbourliness" in refused.stderr and "previous store was kept" in refused.stderr
+    assert current_build(store_dir) == before
+    assert run(root, store_dir, "query", query, "-f", "csv").stdout == answer
+
+    allowed = run(root, store_dir, "build", "--allow-inconsistent")
+    assert allowed.exit_code == 0 and "inconsistent" in allowed.stderr
+    assert current_build(store_dir) != before

@@ -244,16 +244,7 @@ def _build_new(project, store_dir, reason, allow_inconsistent, progress) -> Buil
     files = project.source_files()
     tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=store_dir))
     try:
-        store = ox.Store(str(tmp / "oxigraph"))
-        store.add_graph(INFERRED_GRAPH)  # reserved even while empty, so clients can name it
-        _load_sources(store, project, files, progress)
-        report = BuildReport(tmp, True)
-        if reason:
-            _reason(store, report, allow_inconsistent)
-        report.graphs = _count_graphs(store)
-        store.flush()
-        del store
-        gc.collect()
+        report = _fill(tmp, project, files, reason, allow_inconsistent, progress)
         manifest = {"fingerprint": fingerprint(project, files), "project": str(project.root),
                     "graphs": report.graphs, "inferred": report.inferred,
                     "reasoned": report.reasoned, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
@@ -261,10 +252,28 @@ def _build_new(project, store_dir, reason, allow_inconsistent, progress) -> Buil
         _write_text(tmp / "manifest.json", json.dumps(manifest, indent=1))
         report.path = _swap_in(store_dir, tmp)
     except BaseException:
+        gc.collect()  # the failed store must be closed before its files go
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _fill(tmp: Path, project, files, reason, allow_inconsistent, progress) -> BuildReport:
+    """Load and reason into a new store in ``tmp``; the store is closed on return or error."""
+    store = ox.Store(str(tmp / "oxigraph"))
+    try:
+        store.add_graph(INFERRED_GRAPH)  # reserved even while empty, so clients can name it
+        _load_sources(store, project, files, progress)
+        report = BuildReport(tmp, True)
+        if reason:
+            _reason(store, report, allow_inconsistent)
+        report.graphs = _count_graphs(store)
+        store.flush()
+        return report
+    finally:
+        # A traceback would keep this frame, and so the open store, alive.
+        del store
 
 
 def _swap_in(store_dir: Path, tmp: Path) -> Path:
