@@ -376,6 +376,64 @@ def serve(ctx, **options):
 
 # --- export commands ---
 
+@cli.command("export")
+@format_option(("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"),
+               "Syntax: turtle (default), ntriples, nquads, trig, jsonld or rdfxml. "
+               "nquads and trig keep the named graphs; the others write their union.")
+@inferred_option
+@click.option("--graph", "-g", "graphs", multiple=True, metavar="G",
+              help="Export only this graph: a graph IRI, a project file such as "
+                   "data/sco.ttl, or 'inferred' (repeatable).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of standard output.")
+@pass_ctx
+def export_command(ctx, fmt, no_inferred, graphs, output):
+    """Dump the graph in one RDF syntax: deterministic (the same input gives the same
+    bytes, blank nodes labelled canonically) and streaming.
+
+    Example: seccoop export --format jsonld --no-inferred -o seccoop.jsonld
+    """
+    from .export import export
+    from .store import current_build, read_manifest
+
+    with user_errors():
+        store = ctx.open_store()
+        options = {"graphs": graphs, "inferred": not no_inferred,
+                   "sizes": read_manifest(current_build(ctx.store_dir)).get("graphs")}
+        if output:
+            tmp = Path(output).with_name(Path(output).name + ".part")
+            try:
+                with open(tmp, "wb") as handle:
+                    export(store, handle, fmt or "turtle", **options)
+                tmp.replace(output)
+            finally:
+                tmp.unlink(missing_ok=True)
+        else:
+            export(store, sys.stdout.buffer, fmt or "turtle", **options)
+            sys.stdout.buffer.flush()
+
+
+@cli.command("site")
+@click.argument("outdir", type=click.Path(file_okay=False))
+@inferred_option
+@click.option("--base-url", default="https://w3id.org/seccoop/", show_default=True,
+              help="Where the site will be published (absolute URLs of the sitemap, VoID "
+                   "and DCAT).")
+@pass_ctx
+def site_command(ctx, outdir, no_inferred, base_url):
+    """Write a static linked-data site: pages, per-resource data, dumps, ontology docs.
+
+    Links are relative, so OUTDIR can be served under any path.
+
+    Example: seccoop site public/ && python -m http.server -d public
+    """
+    from .site import build_site
+
+    with user_errors():
+        report = build_site(ctx.open_store(), Path(outdir), inferred=not no_inferred,
+                            base_url=base_url)
+    click.echo(f"wrote {report.pages} resource pages and {report.files} files to {outdir}")
+
 
 # --- drawing commands ---
 

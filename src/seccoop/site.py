@@ -1,0 +1,380 @@
+"""A static linked-data site: the endpoint's pages as files, data documents, dumps, rewrites.
+
+The HTML comes from the server's page functions (:mod:`seccoop.server.pages`), so a static
+page has the same content as the endpoint's; :func:`relativize` then turns the server's
+absolute links into relative ones (the site works under any base path) and turns links to
+what only a running server offers (the query page, /sparql, explanations) into plain text.
+
+Layout of OUTDIR::
+
+    index.html  ontology.html  id/<name>.html          pages
+    id/<name>.{ttl,jsonld,nt,rdf}                     each resource's description
+    ontology.{ttl,rdf,jsonld,nt}  ontology/<version>.*  the ontology in its own right
+    dumps/seccoop.{ttl,nt,nq,trig,jsonld,rdf}         the full graph (seccoop export)
+    void.ttl  dcat.ttl  sitemap.xml  context.jsonld    descriptions
+    .htaccess  _redirects  nginx.conf  conneg.json     content negotiation for any host
+    static/style.css  favicon.ico
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from . import PREFIXES, SC, SCR
+from .browse import describe, label_of
+from .export import EXTENSIONS as EXPORT_EXTENSIONS, FORMATS, ExportError, export, select_graphs
+from .export import serialize_triples
+from .jsonld import context_document, context_for
+from .store import INFERRED_GRAPH
+
+# Per-resource documents: extension -> export format (the endpoint's set).
+DOC_FORMATS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
+MEDIA = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
+         "rdf": "application/rdf+xml", "html": "text/html"}
+DUMP_NAME = "seccoop"
+DESCRIPTION_PREFIXES = {"void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#"}
+
+
+@dataclass
+class SiteReport:
+    pages: int = 0
+    files: int = 0
+
+
+class Site:
+    """Writes files under ``root``, counting them."""
+
+    def __init__(self, root: Path, base_url: str):
+        self.root, self.base_url = root, base_url.rstrip("/") + "/"
+        self.files = 0
+
+    def write(self, path: str, data: str | bytes) -> None:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data.encode() if isinstance(data, str) else data)
+        self.files += 1
+
+    def page(self, path: str, html: str) -> None:
+        self.write(path, relativize(html, path))
+
+
+def build_site(store: ox.Store, outdir: Path, *, inferred: bool = True,
+               base_url: str = "https://w3id.org/seccoop/") -> SiteReport:
+    """Write the whole site into ``outdir``: a new or empty folder, or an earlier site
+    (which is replaced, so no stale page survives)."""
+    from .server import pages
+
+    _register_pictures()
+    _prepare(outdir)
+    site = Site(outdir, base_url)
+    graphs = select_graphs(store, inferred=inferred)
+    context = context_for(store, graphs)
+    resources = site_resources(store, graphs)
+    for iri in resources:
+        _resource(site, store, iri, inferred, context)
+    _ontology(site, store, context)
+    _dumps(site, store, inferred)
+    _descriptions(site, store, graphs, resources, context)
+    counts = _counts(store, graphs)
+    site.page("index.html", _with_section(pages.home_page(store, counts),
+                                          index_section(resources, store)))
+    _assets(site)
+    write_rewrites(site, resources)
+    (outdir / MARKER).write_text("written by seccoop site; the next run replaces this folder\n")
+    return SiteReport(pages=len(resources), files=site.files)
+
+
+MARKER = ".seccoop-site"
+
+
+def _prepare(outdir: Path) -> None:
+    if outdir.is_dir() and any(outdir.iterdir()):
+        if not (outdir / MARKER).is_file():
+            raise ExportError(f"{outdir} is not empty and holds no earlier seccoop site: "
+                              "choose a new or empty folder")
+        for child in outdir.iterdir():
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+    outdir.mkdir(parents=True, exist_ok=True)
+
+
+def _register_pictures() -> None:
+    """The diagrams of the pictures module, on the same pages as the endpoint's."""
+    try:
+        from .draw import register_server_sections
+    except ImportError:  # the pictures module is optional
+        return
+    register_server_sections()
+
+
+def site_resources(store: ox.Store, graphs: list[ox.NamedNode]) -> list[str]:
+    """Every IRI of the ``scr:`` namespace the chosen graphs mention, sorted."""
+    query = f"""SELECT DISTINCT ?r WHERE {{ GRAPH ?g {{ {{ ?r ?p ?o }} UNION {{ ?s ?p ?r }} }}
+        FILTER(isIRI(?r) && STRSTARTS(STR(?r), "{SCR}")) }}"""
+    found = {row["r"].value for row in store.query(query, named_graphs=graphs or None)}
+    return sorted(iri for iri in found if resource_name(iri))
+
+
+def resource_name(iri: str) -> str | None:
+    """The file stem of a resource (``scr:china`` -> ``china``), None if it cannot be one."""
+    name = iri[len(SCR):]
+    return name if name and "/" not in name and not name.startswith(".") else None
+
+
+def _resource(site: Site, store, iri: str, inferred: bool, context: dict) -> None:
+    from .server import datadocs, pages
+
+    name = resource_name(iri)
+    desc = describe(store, iri, inferred=inferred)
+    site.page(f"id/{name}.html", pages.entity_page(store, desc, path="/id/" + quote(name, safe="")))
+    triples = datadocs.resource_triples(store, iri, inferred=inferred)
+    for ext, fmt in DOC_FORMATS.items():
+        site.write(f"id/{name}.{ext}", serialize_triples(triples, fmt, context=context))
+
+
+def _ontology(site: Site, store, context: dict) -> None:
+    """The documentation page and the ontology in every syntax, also under its version IRI."""
+    from .server import datadocs, pages
+
+    site.page("ontology.html", pages.ontology_page(store, pages.ontology_terms(store))
+              .replace("</main>", individuals_section(store) + "</main>", 1))
+    triples = datadocs.ontology_triples(store)
+    version = ontology_version_path(store)
+    for ext, fmt in DOC_FORMATS.items():
+        data = serialize_triples(triples, fmt, context=context)
+        site.write(f"ontology.{ext}", data)
+        if version:
+            site.write(f"{version}.{ext}", data)
+
+
+def ontology_version_path(store) -> str | None:
+    """``ontology/0.1.0`` for the version IRI https://w3id.org/seccoop/ontology/0.1.0."""
+    rows = store.query(f"SELECT ?v WHERE {{ <{SC.rstrip('#')}> owl:versionIRI ?v }} ORDER BY ?v",
+                       prefixes=PREFIXES, use_default_graph_as_union=True)
+    for row in rows:
+        path = row["v"].value.removeprefix(SCR.removesuffix("id/"))
+        if path != row["v"].value and re.fullmatch(r"[\w.\-/]+", path):
+            return path
+    return None
+
+
+def individuals_section(store) -> str:
+    """Every individual of the graph (``scr:`` resources) with its class and number of facts."""
+    from .server.html import esc, table, term_dict, term_html
+
+    query = f"""SELECT ?i (SAMPLE(?t) AS ?type) (COUNT(DISTINCT ?fact) AS ?n) WHERE {{
+      ?i a ?t FILTER(isIRI(?i) && STRSTARTS(STR(?i), "{SCR}") && STRSTARTS(STR(?t), "{SC}"))
+      ?i ?p ?o BIND(CONCAT(STR(?p), " ", STR(?o)) AS ?fact) }} GROUP BY ?i ORDER BY ?i"""
+    cache: dict = {}
+    rows = [[term_html(term_dict(r["i"]), label_of(store, r["i"], cache)),
+             term_html(term_dict(r["type"]), label_of(store, r["type"], cache)),
+             esc(f"{int(r['n'].value):,}")]
+            for r in store.query(query, use_default_graph_as_union=True)]
+    body = table(["individual", "a", "facts"], rows, css="terms") if rows else \
+        '<p class="note">None.</p>'
+    return f'<section id="individuals"><h2>Individuals ({len(rows):,})</h2>{body}</section>'
+
+
+def _dumps(site: Site, store, inferred: bool) -> None:
+    folder = site.root / "dumps"
+    folder.mkdir(parents=True, exist_ok=True)
+    for fmt in FORMATS:
+        with open(folder / f"{DUMP_NAME}.{EXPORT_EXTENSIONS[fmt]}", "wb") as handle:
+            export(store, handle, fmt, inferred=inferred)
+        site.files += 1
+
+
+def _counts(store, graphs: list[ox.NamedNode]) -> dict:
+    total = sum(1 for g in graphs for _ in store.quads_for_pattern(None, None, None, g))
+    inferred = sum(1 for _ in store.quads_for_pattern(None, None, None, INFERRED_GRAPH)) \
+        if INFERRED_GRAPH in graphs else 0
+    return {"triples": total, "named graphs": len(graphs), "inferred triples": inferred}
+
+
+def _with_section(page: str, section: str) -> str:
+    return page.replace("</main>", section + "</main>", 1)
+
+
+def index_section(resources: list[str], store) -> str:
+    """The site's own part of the home page: downloads and every resource."""
+    from .server.html import esc
+
+    dumps = " ".join(f'<a href="/dumps/{DUMP_NAME}.{ext}">{ext}</a>'
+                     for ext in EXPORT_EXTENSIONS.values())
+    cache: dict = {}
+    items = sorted((label_of(store, ox.NamedNode(iri), cache), iri) for iri in resources)
+    links = "".join(f'<li><a href="/id/{esc(quote(resource_name(iri), safe=""))}">{esc(label)}'
+                    f"</a></li>" for label, iri in items)
+    return f"""<section class="downloads"><h2>Data</h2>
+<p>The whole graph: {dumps}. Descriptions: <a href="/void">VoID</a>, <a href="/dcat.ttl">DCAT</a>,
+<a href="/context.jsonld">JSON-LD context</a>, <a href="/sitemap.xml">sitemap</a>.
+The ontology: <a href="/ontology">documentation</a>, <a href="/ontology.ttl">Turtle</a>,
+<a href="/ontology.rdf">RDF/XML</a>, <a href="/ontology.jsonld">JSON-LD</a>.</p></section>
+<section class="all"><h2>All resources ({len(items):,})</h2><ul class="all">{links}</ul></section>"""
+
+
+# --- descriptions: VoID, DCAT, sitemap, context -----------------------------------------
+
+def _descriptions(site: Site, store, graphs, resources: list[str], context: dict) -> None:
+    from .server import datadocs
+
+    base = site.base_url
+    void = datadocs.void_description(store, base.rstrip("/"))
+    void = re.sub(r"\n\s*void:sparqlEndpoint <[^>]*> ;", "", void)
+    void += "".join(f"<{base}void> void:dataDump <{base}dumps/{DUMP_NAME}.{ext}> .\n"
+                    for ext in EXPORT_EXTENSIONS.values())
+    void += f"<{base}void> void:exampleResource <{resources[0]}> .\n" if resources else ""
+    _rdf_docs(site, "void", void, context)
+    _rdf_docs(site, "dcat", dcat_description(base), context)
+    site.write("sitemap.xml", sitemap(base, resources))
+    site.write("context.jsonld", context_document(context))
+
+
+def _rdf_docs(site: Site, stem: str, turtle: str, context: dict) -> None:
+    triples = list(ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE))
+    prefixes = {**PREFIXES, **DESCRIPTION_PREFIXES}
+    for ext, fmt in DOC_FORMATS.items():
+        site.write(f"{stem}.{ext}", serialize_triples(triples, fmt, prefixes=prefixes,
+                                                      context=context))
+
+
+def dcat_description(base: str) -> str:
+    """DCAT: the dataset and one distribution per dump format."""
+    media = {"ttl": "text/turtle", "nt": "application/n-triples", "nq": "application/n-quads",
+             "trig": "application/trig", "jsonld": "application/ld+json",
+             "rdf": "application/rdf+xml"}
+    parts = [f"""@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<{base}dcat> a dcat:Catalog ; dcterms:title "seccoop" ; dcat:dataset <{base}void> .
+<{base}void> a dcat:Dataset ;
+    dcterms:title "seccoop: regional security cooperation (China's National Defense in 2008)"@en ;
+    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
+    dcat:landingPage <{base}> ."""]
+    for ext, mediatype in media.items():
+        url = f"{base}dumps/{DUMP_NAME}.{ext}"
+        parts.append(f"""<{base}void> dcat:distribution <{url}#distribution> .
+<{url}#distribution> a dcat:Distribution ; dcat:downloadURL <{url}> ; dcat:mediaType "{mediatype}" .""")
+    return "\n".join(parts) + "\n"
+
+
+def sitemap(base: str, resources: list[str]) -> str:
+    """The pages as absolute URLs (a sitemap requires them)."""
+    paths = ["index.html", "ontology.html"] + [f"id/{quote(resource_name(iri), safe='')}.html"
+                                              for iri in resources]
+    urls = "".join(f"<url><loc>{_xml(base + path)}</loc></url>\n" for path in paths)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _assets(site: Site) -> None:
+    static = Path(__file__).parent / "server" / "static"
+    site.write("static/style.css", (static / "style.css").read_bytes())
+    site.write("favicon.ico", (static / "favicon.ico").read_bytes())
+
+
+# --- relative links ----------------------------------------------------------------------
+
+_ANCHOR = re.compile(r'<a ([^>]*?)href="(/[^"]*)"([^>]*)>(.*?)</a>', re.S)
+_OTHER = re.compile(r'(href|src)="(/[^"]*)"')
+
+
+def site_path(route: str) -> str | None:
+    """The file of the site that stands for a server route, None if only a server has it.
+
+    >>> site_path("/id/china"), site_path("/ontology#Forum"), site_path("/query")
+    ('id/china.html', 'ontology.html#Forum', None)
+    """
+    path, hash_, fragment = route.partition("#")
+    fragment = hash_ + fragment
+    if path == "/":
+        return "index.html" + fragment
+    if path in ("/ontology", "/void"):
+        return path[1:] + (".html" if path == "/ontology" else ".ttl") + fragment
+    if re.fullmatch(r"/(ontology|void)\.\w+", path) or path.startswith(("/static/", "/dumps/")):
+        return path[1:] + fragment
+    if path in ("/favicon.ico", "/dcat.ttl", "/context.jsonld", "/sitemap.xml"):
+        return path[1:]
+    match = re.fullmatch(r"/id/([^/?]+)", path)
+    if match:
+        name = match.group(1)
+        stem, dot, ext = name.rpartition(".")
+        return f"id/{name}" if dot and ext in DOC_FORMATS else f"id/{name}.html{fragment}"
+    return None
+
+
+def relativize(html: str, page: str) -> str:
+    """Server links (``/id/x``) as links relative to ``page``; server-only links as text."""
+    up = "../" * page.count("/")
+
+    def anchor(match: re.Match) -> str:
+        before, route, after, inner = match.groups()
+        target = site_path(route.replace("&amp;", "&"))
+        if target is None:
+            attrs = re.sub(r'\s*rel="[^"]*"', "", (before + after)).strip()
+            return f"<span {attrs}>{inner}</span>" if attrs else f"<span>{inner}</span>"
+        return f'<a {before}href="{up}{target}"{after}>{inner}</a>'
+
+    def nav(match: re.Match) -> str:  # the navigation drops what only a server offers
+        return _ANCHOR.sub(lambda a: a.group(0) if site_path(a.group(2)) else "", match.group(0))
+
+    html = _ANCHOR.sub(anchor, re.sub(r"<nav>.*?</nav>", nav, html, flags=re.S))
+    return _OTHER.sub(lambda m: f'{m.group(1)}="{up}{site_path(m.group(2)) or m.group(2)[1:]}"',
+                      html)
+
+
+# --- content negotiation ------------------------------------------------------------------
+
+def write_rewrites(site: Site, resources: list[str]) -> None:
+    """An .htaccess (w3id.org style), a Netlify/Cloudflare ``_redirects``, an nginx snippet,
+    and ``conneg.json``: the mapping table from each IRI path and media type to its file."""
+    site.write(".htaccess", htaccess())
+    site.write("_redirects", "\n".join(["# extensionless IRIs -> their HTML page (no conneg here)",
+                                        "/id/:name  /id/:name.html  200",
+                                        "/ontology  /ontology.html  200",
+                                        "/void  /void.ttl  200", ""]))
+    site.write("nginx.conf", NGINX)
+    table = {"/" + stem: {media: f"{stem}.{ext}" for ext, media in MEDIA.items()}
+             for stem in ["ontology", "void"] + [f"id/{resource_name(i)}" for i in resources]}
+    table["/void"]["text/html"] = "void.ttl"  # VoID has no page: browsers get Turtle
+    site.write("conneg.json", json.dumps(table, indent=1, sort_keys=True) + "\n")
+
+
+def htaccess() -> str:
+    """Rewrite rules in the w3id.org style: 303 to the file for the requested media type."""
+    rules = ["# Content negotiation for the seccoop site (Apache, w3id.org style).",
+             "Options +FollowSymLinks", "RewriteEngine on", "AddType text/turtle .ttl",
+             "AddType application/ld+json .jsonld", "AddType application/n-triples .nt",
+             "AddType application/n-quads .nq", "AddType application/trig .trig",
+             "AddType application/rdf+xml .rdf", "Header set Vary Accept",
+             'Header set Access-Control-Allow-Origin "*"', ""]
+    for ext, media in (("ttl", "text/turtle"), ("jsonld", "application/ld\\+json"),
+                       ("nt", "application/n-triples"), ("rdf", "application/rdf\\+xml")):
+        rules += [f"# {media.replace(chr(92), '')} -> .{ext}",
+                  f"RewriteCond %{{HTTP_ACCEPT}} {media}",
+                  "RewriteCond %{REQUEST_FILENAME} !-f",
+                  f"RewriteRule ^((?:id/[^/.]+)|ontology|void)$ $1.{ext} [R=303,L]", ""]
+    rules += ["# anything else (browsers) -> .html", "RewriteCond %{REQUEST_FILENAME} !-f",
+              "RewriteRule ^((?:id/[^/.]+)|ontology)$ $1.html [R=303,L]",
+              "RewriteRule ^void$ void.ttl [R=303,L]", ""]
+    return "\n".join(rules)
+
+
+NGINX = """# nginx: content negotiation for the seccoop site (include inside a server block).
+# map $http_accept $seccoop_ext { default html; ~text/turtle ttl; ~application/ld\\+json jsonld;
+#   ~application/n-triples nt; ~application/rdf\\+xml rdf; }   <- put this map at http level
+location ~ ^(?<stem>/(?:id/[^/.]+|ontology))$ {
+    add_header Vary Accept;
+    try_files $stem.$seccoop_ext $stem.html =404;
+}
+location = /void { try_files /void.ttl =404; }
+"""

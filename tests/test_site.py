@@ -1,0 +1,208 @@
+"""seccoop site: a static linked-data site, served by python -m http.server and crawled."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pyoxigraph as ox
+import pytest
+
+from seccoop.site import build_site, relativize, site_path
+
+CHROMIUM = "/usr/bin/chromium"
+PREFIX = "/pub/seccoop/"  # served below a path: only relative links work there
+
+
+@pytest.fixture(scope="module")
+def site(store, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("www")
+    out = root / PREFIX.strip("/")
+    report = build_site(store, out, base_url="https://example.org/kg/")
+    assert report.pages > 0 and report.files > 4 * report.pages
+    return out
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The site's parent folder on a free port of 127.0.0.1; yields the site's URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
+                               "127.0.0.1", "--directory", str(site.parents[1])],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}{PREFIX}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "index.html", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def fetch(url: str) -> tuple[int, bytes, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read(), response.headers.get("Content-Type", "")
+    except HTTPError as error:
+        return error.code, b"", ""
+
+
+def crawl(start: str) -> tuple[dict[str, int], set[str]]:
+    """Every page and file reachable from ``start`` through internal links: url -> status."""
+    seen: dict[str, int] = {}
+    queue, origin = [start], urlparse(start).netloc
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        status, body, kind = fetch(url)
+        seen[url] = status
+        if status == 200 and "html" in kind:
+            parser = Links()
+            parser.feed(body.decode("utf-8"))
+            for link in parser.links:
+                target = urldefrag(urljoin(url, link))[0]
+                if urlparse(target).netloc == origin and target not in seen:
+                    queue.append(target)
+    return seen
+
+
+def test_every_internal_link_resolves_under_a_sub_path(served):
+    seen = crawl(served + "index.html")
+    broken = sorted(url for url, status in seen.items() if status != 200)
+    assert not broken, f"broken links: {broken[:10]}"
+    assert all(urlparse(url).path.startswith(PREFIX) for url in seen), "a link left the site"
+    kinds = {Path(urlparse(u).path).suffix for u in seen}
+    assert {".html", ".ttl", ".jsonld", ".nt", ".css", ".ico"} <= kinds
+    assert served + "ontology.html" in seen and served + "dumps/seccoop.trig" in seen
+
+
+def test_every_ttl_and_jsonld_parses(site, served):
+    files = sorted(p for p in site.rglob("*") if p.suffix in (".ttl", ".jsonld") and p.is_file())
+    assert len(files) > 10
+    for path in files:
+        url = served + path.relative_to(site).as_posix()
+        fmt = ox.RdfFormat.TURTLE if path.suffix == ".ttl" else ox.RdfFormat.JSON_LD
+        if path.name == "context.jsonld":
+            assert "@context" in json.loads(path.read_text())
+            continue
+        triples = list(ox.parse(path.read_bytes(), format=fmt, base_iri=url))
+        assert triples or path.parent.name == "id", f"{path} is empty"
+    import rdflib
+
+    for name in ("dumps/seccoop.jsonld", "ontology.jsonld", "void.jsonld"):
+        assert len(rdflib.Graph().parse(site / name, format="json-ld")) > 0
+
+
+def test_descriptions_sitemap_and_rewrites(site):
+    sitemap = (site / "sitemap.xml").read_text()
+    assert "<loc>https://example.org/kg/index.html</loc>" in sitemap
+    assert "<loc>https://example.org/kg/id/china.html</loc>" in sitemap
+    void = ox.Store()
+    void.load(path=str(site / "void.ttl"), format=ox.RdfFormat.TURTLE)
+    dump = ox.NamedNode("https://example.org/kg/dumps/seccoop.nt")
+    assert any(void.quads_for_pattern(None, ox.NamedNode("http://rdfs.org/ns/void#dataDump"), dump))
+    dcat = (site / "dcat.ttl").read_text()
+    assert "dcat:Distribution" in dcat and "dcat:downloadURL <https://example.org/kg/dumps/" in dcat
+    htaccess = (site / ".htaccess").read_text()
+    assert "RewriteCond %{HTTP_ACCEPT} text/turtle" in htaccess and "R=303" in htaccess
+    table = json.loads((site / "conneg.json").read_text())
+    assert table["/id/china"]["text/turtle"] == "id/china.ttl"
+    assert all((site / target).is_file() for row in table.values() for target in row.values())
+    assert (site / "ontology" / "0.1.0.ttl").read_bytes() == (site / "ontology.ttl").read_bytes()
+    ontology = (site / "ontology.rdf").read_bytes()
+    assert b"versionIRI" in ontology
+
+
+def test_pages_match_the_endpoint_pages(site, store):
+    from seccoop.browse import describe
+    from seccoop.server.pages import entity_page
+
+    desc = describe(store, "https://w3id.org/seccoop/id/china")
+    served_html = entity_page(store, desc, path="/id/china")
+    assert (site / "id" / "china.html").read_text() == relativize(served_html, "id/china.html")
+    assert "../id/china.ttl" in (site / "id" / "china.html").read_text()
+
+
+def test_relativize():
+    html = ('<a href="/">Home</a><a class="inferred" href="/explain?s=1&amp;o=2" rel="x">inferred</a>'
+            '<link rel="stylesheet" href="/static/style.css"><a href="/ontology#Forum">F</a>')
+    out = relativize(html, "id/x.html")
+    assert '<a href="../index.html">Home</a>' in out
+    assert '<span class="inferred">inferred</span>' in out
+    assert 'href="../static/style.css"' in out and 'href="../ontology.html#Forum"' in out
+    assert site_path("/id/china.ttl") == "id/china.ttl" and site_path("/sparql") is None
+
+
+def test_cli_site(tmp_path):
+    out = tmp_path / "public"
+    command = [sys.executable, "-m", "seccoop", "site", str(out), "--no-inferred",
+               "--base-url", "https://example.org/x"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "resource pages" in result.stdout
+    assert b"graph/inferred" not in (out / "dumps" / "seccoop.nq").read_bytes()
+    assert "https://example.org/x/index.html" in (out / "sitemap.xml").read_text()
+    (out / "id" / "stale.html").write_text("old")
+    again = subprocess.run(command, capture_output=True, text=True)
+    assert again.returncode == 0 and not (out / "id" / "stale.html").exists()
+    other = tmp_path / "not-a-site"
+    other.mkdir()
+    (other / "keep.txt").write_text("mine")
+    refused = subprocess.run(command[:4] + [str(other)], capture_output=True, text=True)
+    assert refused.returncode == 2 and "not empty" in refused.stderr
+    assert (other / "keep.txt").read_text() == "mine"
+
+
+def test_browser_renders_without_console_errors(served, artifacts):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing on CI")
+        pytest.skip(f"{CHROMIUM} is absent")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            for name, shot in (("index.html", "site-index.png"), ("id/china.html", "site-entity.png"),
+                               ("ontology.html", "site-ontology.png")):
+                response = page.goto(served + name, wait_until="load")
+                assert response.status == 200
+                assert page.locator("h1").first.inner_text().strip()
+                page.screenshot(path=str(artifacts / shot), full_page=False)
+            assert not errors, errors
+        finally:
+            browser.close()
