@@ -282,3 +282,12 @@ def test_fast_path_steps_aside_when_subjects_are_shared(tmp_path, monkeypatch):
     subjects = [line.split()[0] for line in text.splitlines()
                 if line and not line[0].isspace() and not line.startswith("@")]
     assert subjects.count("scr:rex") == 1
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_round_trip_of_the_project_graph(store, fmt):
+    """The repository's own graph (provenance blank nodes, inferred graph) in every syntax."""
+    data = dump(store, fmt)
+    want = expected(store, fmt, True)
+    assert canonical(ox.parse(data, format=OX[fmt]), fmt not in QUADS) == want
+    assert parsed_by_rdflib(data, fmt) == want

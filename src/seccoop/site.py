@@ -86,7 +86,7 @@ def build_site(store: ox.Store, outdir: Path, *, inferred: bool = True,
     site.page("index.html", _with_section(pages.home_page(store, counts),
                                           index_section(resources, store)))
     _assets(site)
-    write_rewrites(site, resources)
+    write_rewrites(site, resources, ontology_version_path(store))
     (outdir / MARKER).write_text("written by seccoop site; the next run replaces this folder\n")
     return SiteReport(pages=len(resources), files=site.files)
 
@@ -334,7 +334,7 @@ def relativize(html: str, page: str) -> str:
 
 # --- content negotiation ------------------------------------------------------------------
 
-def write_rewrites(site: Site, resources: list[str]) -> None:
+def write_rewrites(site: Site, resources: list[str], version: str | None = None) -> None:
     """An .htaccess (w3id.org style), a Netlify/Cloudflare ``_redirects``, an nginx snippet,
     and ``conneg.json``: the mapping table from each IRI path and media type to its file."""
     site.write(".htaccess", htaccess())
@@ -346,25 +346,34 @@ def write_rewrites(site: Site, resources: list[str]) -> None:
     table = {"/" + stem: {media: f"{stem}.{ext}" for ext, media in MEDIA.items()}
              for stem in ["ontology", "void"] + [f"id/{resource_name(i)}" for i in resources]}
     table["/void"]["text/html"] = "void.ttl"  # VoID has no page: browsers get Turtle
+    if version:
+        table["/" + version] = {**{m: f"{version}.{e}" for e, m in MEDIA.items()},
+                                "text/html": "ontology.html"}
     site.write("conneg.json", json.dumps(table, indent=1, sort_keys=True) + "\n")
 
 
 def htaccess() -> str:
     """Rewrite rules in the w3id.org style: 303 to the file for the requested media type."""
-    rules = ["# Content negotiation for the seccoop site (Apache, w3id.org style).",
+    rules = ["# Content negotiation for the seccoop site (Apache), in the w3id.org style.",
+             "# On the site's own host the targets are relative, as below. In the w3id.org",
+             "# repository, write the host instead: $1.ttl -> https://HOST/PATH/$1.ttl.",
              "Options +FollowSymLinks", "RewriteEngine on", "AddType text/turtle .ttl",
              "AddType application/ld+json .jsonld", "AddType application/n-triples .nt",
              "AddType application/n-quads .nq", "AddType application/trig .trig",
-             "AddType application/rdf+xml .rdf", "Header set Vary Accept",
-             'Header set Access-Control-Allow-Origin "*"', ""]
+             "AddType application/rdf+xml .rdf", "<IfModule mod_headers.c>",
+             "  Header set Vary Accept", '  Header set Access-Control-Allow-Origin "*"',
+             "</IfModule>", ""]
     for ext, media in (("ttl", "text/turtle"), ("jsonld", "application/ld\\+json"),
                        ("nt", "application/n-triples"), ("rdf", "application/rdf\\+xml")):
         rules += [f"# {media.replace(chr(92), '')} -> .{ext}",
                   f"RewriteCond %{{HTTP_ACCEPT}} {media}",
                   "RewriteCond %{REQUEST_FILENAME} !-f",
-                  f"RewriteRule ^((?:id/[^/.]+)|ontology|void)$ $1.{ext} [R=303,L]", ""]
-    rules += ["# anything else (browsers) -> .html", "RewriteCond %{REQUEST_FILENAME} !-f",
-              "RewriteRule ^((?:id/[^/.]+)|ontology)$ $1.html [R=303,L]",
+                  f"RewriteRule ^(id/[^/]+|ontology|ontology/[^/]+|void)$ $1.{ext} [R=303,L]", ""]
+    rules += ["# anything else (browsers) -> the page",
+              "RewriteCond %{REQUEST_FILENAME} !-f",
+              "RewriteRule ^(id/[^/]+|ontology)$ $1.html [R=303,L]",
+              "RewriteCond %{REQUEST_FILENAME} !-f",
+              "RewriteRule ^ontology/[^/]+$ ontology.html [R=303,L]",
               "RewriteRule ^void$ void.ttl [R=303,L]", ""]
     return "\n".join(rules)
 
@@ -372,7 +381,7 @@ def htaccess() -> str:
 NGINX = """# nginx: content negotiation for the seccoop site (include inside a server block).
 # map $http_accept $seccoop_ext { default html; ~text/turtle ttl; ~application/ld\\+json jsonld;
 #   ~application/n-triples nt; ~application/rdf\\+xml rdf; }   <- put this map at http level
-location ~ ^(?<stem>/(?:id/[^/.]+|ontology))$ {
+location ~ ^(?<stem>/(?:id/[^/.]+|ontology|ontology/[^/]+))$ {
     add_header Vary Accept;
     try_files $stem.$seccoop_ext $stem.html =404;
 }
