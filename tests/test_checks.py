@@ -7,6 +7,7 @@ import pytest
 from kg_helpers import ROOT, load_project_dataset
 
 sys.path.insert(0, str(ROOT / "src"))
+from seccoop.project import find_project  # noqa: E402
 from seccoop.checks import check_files, run_checks  # noqa: E402
 
 BAD = {
@@ -27,15 +28,15 @@ BAD = {
 
 
 def test_every_check_has_a_bad_example():
-    assert {p.stem for p in check_files(root=ROOT)} == set(BAD)
+    assert {p.stem for p in check_files(find_project(ROOT))} == set(BAD)
 
 
 def test_all_checks_pass_on_the_data():
-    results = run_checks(load_project_dataset(), root=ROOT)
+    results = run_checks(load_project_dataset(), find_project(ROOT))
     assert results and {name: rows for name, rows in results.items() if rows} == {}
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
 def test_check_fires_on_bad_example(name):
-    results = run_checks(load_project_dataset(extra_turtle=BAD[name]), root=ROOT)
+    results = run_checks(load_project_dataset(extra_turtle=BAD[name]), find_project(ROOT))
     assert results[name], f"{name} did not fire"

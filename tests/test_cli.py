@@ -232,3 +232,22 @@ def test_the_lean_query_path_answers_like_click_without_importing_it(env, tmp_pa
     assert not try_query(["--project", str(project), "query", "sco-members", "--no-inferred"])
     assert not try_query(["--project", str(project), "--store", str(store), "query",
                           "SELECT * WHERE {", "--format", "csv"])
+
+
+def test_check_passes_on_the_project_and_fails_on_a_typo(tmp_path):
+    from conftest import REPO_ROOT
+
+    root = tmp_path / "copy"
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(REPO_ROOT / folder, root / folder)
+    store = tmp_path / "store"
+    good = run(root, store, "check")
+    assert good.exit_code == 0, good.output
+    assert "ok    checks/undeclared-terms" in good.output and "ok    SHACL shapes" in good.output
+    with open(root / "data" / "actors.ttl", "a") as data:
+        data.write("\n<https://w3id.org/seccoop/id/china> "
+                   "<https://w3id.org/seccoop/ontology#memberOff> "
+                   "<https://w3id.org/seccoop/id/sco> .\n")
+    bad = run(root, store, "check", "--no-shacl")
+    assert bad.exit_code == 1
+    assert "FAIL  checks/undeclared-terms" in bad.output and "memberOff" in bad.output

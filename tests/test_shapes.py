@@ -6,16 +6,17 @@ import pytest
 from kg_helpers import ROOT, rdflib_graph
 
 sys.path.insert(0, str(ROOT / "src"))
+from seccoop.project import find_project  # noqa: E402
 from seccoop.checks import validate_shapes  # noqa: E402
 
 
 def test_data_conforms():
-    conforms, report = validate_shapes(root=ROOT)
+    conforms, report = validate_shapes(project=find_project(ROOT))
     assert conforms, report
 
 
 def test_unknown_venue_is_only_a_warning():
-    conforms, report = validate_shapes(root=ROOT)
+    conforms, report = validate_shapes(project=find_project(ROOT))
     assert "meeting has no known venue" in report and "arf-seminar-narcotics-control" in report
 
 
@@ -32,6 +33,6 @@ def test_unknown_venue_is_only_a_warning():
     ('scr:membership-sco-china sc:observer scr:china .', "exactly one of sc:member or sc:observer"),
 ])
 def test_broken_resource_is_reported(bad, message):
-    conforms, report = validate_shapes(rdflib_graph(extra_turtle=bad), root=ROOT)
+    conforms, report = validate_shapes(rdflib_graph(extra_turtle=bad), find_project(ROOT))
     assert not conforms
     assert message in report

@@ -1,80 +1,90 @@
-"""Quality checks of the knowledge graph: zero-row SPARQL checks and SHACL validation.
+"""Quality checks of a knowledge graph: zero-row SPARQL checks and SHACL validation.
 
-* :func:`run_checks` runs every ``queries/checks/*.rq`` against a store; a check passes when it
-  returns no rows. Checks are meant for the asserted graphs (no inferences).
-* :func:`validate_shapes` validates the ontology and data files (or an rdflib graph) against
-  ``ontology/shapes.ttl`` with pySHACL.
+* :func:`run_checks` runs every ``queries/checks/*.rq`` of a project over the asserted graphs
+  of a store; a check passes when it returns no rows.
+* :func:`validate_shapes` validates the project's ontology and data files (or an rdflib graph)
+  against its ``ontology/shapes.ttl`` with pySHACL.
 
-rdflib and pySHACL are imported inside the functions: they are slow to import and only needed here.
+rdflib and pySHACL are imported inside the functions: they are slow to import and only
+needed here.
+
+    >>> from seccoop.project import find_project
+    >>> from seccoop.store import open_store
+    >>> project = find_project()
+    >>> all(not rows for rows in run_checks(open_store(project), project).values())
+    True
 """
+
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
-from typing import Iterable
 
-_ROOT = Path(__file__).resolve().parents[2]
+from .project import Project, find_project, rdf_kind
 
-
-def _project_root(root: str | Path | None) -> Path:
-    return Path(root) if root is not None else _ROOT
-
-
-def check_files(checks_dir: str | Path | None = None, root: str | Path | None = None) -> list[Path]:
-    """The check queries, sorted by name."""
-    folder = Path(checks_dir) if checks_dir else _project_root(root) / "queries" / "checks"
-    return sorted(folder.glob("*.rq"))
+# rdflib's names of the syntaxes the store loads.
+_RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld",
+                   "n3": "n3"}
 
 
-def _rows(result) -> list[tuple]:
-    return [tuple(None if term is None else term.value for term in row) for row in result]
+def check_files(project: Project | None = None) -> list[Path]:
+    """The check queries of ``project``, sorted by name."""
+    project = project or find_project()
+    return sorted((project.queries_dir / "checks").glob("*.rq"))
 
 
-def _query(store, sparql: str):
-    """Query a pyoxigraph Store over the union of its graphs; other stores get a plain .query()."""
-    try:
-        import pyoxigraph
-    except ImportError:  # pragma: no cover - pyoxigraph is a dependency
-        pyoxigraph = None
-    if pyoxigraph is not None and isinstance(store, pyoxigraph.Store):
-        return store.query(sparql, use_default_graph_as_union=True)
-    return store.query(sparql)
+def run_checks(store, project: Project | None = None) -> dict[str, list[tuple]]:
+    """Run every zero-row check; returns {check name: offending rows} (all empty = clean).
 
+    Checks judge what was asserted, so the inferred graph is left out.
+    """
+    import pyoxigraph as ox
 
-def run_checks(store, checks_dir: str | Path | None = None, root: str | Path | None = None) -> dict[str, list[tuple]]:
-    """Run every zero-row check; returns {check name: offending rows} (all lists empty = clean)."""
+    from .queries import run_query
+
     results: dict[str, list[tuple]] = {}
-    for path in check_files(checks_dir, root):
-        results[path.stem] = _rows(_query(store, path.read_text(encoding="utf-8")))
+    for path in check_files(project):
+        text = path.read_text(encoding="utf-8")
+        if isinstance(store, ox.Store):
+            rows = run_query(store, text, inferred=False).value
+        else:  # an rdflib graph or any store with a plain .query()
+            rows = store.query(text)
+        results[path.stem] = [tuple(None if t is None else _value(t) for t in row) for row in rows]
     return results
 
 
-def default_data_files(root: str | Path | None = None) -> list[Path]:
-    """The files the store is built from: every .ttl under ontology/ and data/ except shapes.ttl."""
-    base = _project_root(root)
-    files = sorted((base / "ontology").glob("*.ttl")) + sorted((base / "data").glob("*.ttl"))
-    return [f for f in files if f.name != "shapes.ttl"]
+def _value(term) -> str:
+    return term.value if hasattr(term, "value") else str(term)
 
 
-def validate_shapes(data=None, shapes: str | Path | None = None, root: str | Path | None = None) -> tuple[bool, str]:
-    """Validate with pySHACL; ``data`` is an rdflib Graph, an iterable of Turtle paths, or None
-    (the project's files). Warnings (e.g. an unknown venue) do not break conformance.
+def project_graph(project: Project | None = None):
+    """All of a project's source files merged into one rdflib Graph (what pySHACL reads)."""
+    import rdflib
 
-    Returns (conforms, human-readable report).
+    project = project or find_project()
+    graph = rdflib.Graph()
+    for path in project.source_files():
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rb") as handle:
+            graph.parse(handle, format=_RDFLIB_FORMATS[rdf_kind(path)],
+                        publicID=project.graph_iri(path))
+    return graph
+
+
+def validate_shapes(data=None, project: Project | None = None) -> tuple[bool, str]:
+    """Validate with pySHACL; ``data`` is an rdflib Graph or None (the project's files).
+
+    Warnings (e.g. an unknown venue) do not break conformance. Returns (conforms, report).
     """
     import rdflib
     from pyshacl import validate
 
-    if data is None:
-        data = default_data_files(root)
-    if isinstance(data, rdflib.Graph):
-        graph = data
-    else:
-        graph = rdflib.Graph()
-        for path in data if isinstance(data, Iterable) and not isinstance(data, (str, Path)) else [data]:
-            graph.parse(str(path), format="turtle")
-    shapes_path = Path(shapes) if shapes else _project_root(root) / "ontology" / "shapes.ttl"
+    project = project or find_project()
+    graph = data if data is not None else project_graph(project)
+    shapes_path = project.ontology_dir / "shapes.ttl"
+    if not shapes_path.is_file():
+        return True, f"no shapes: {shapes_path} does not exist"
     shapes_graph = rdflib.Graph().parse(str(shapes_path), format="turtle")
     conforms, _report_graph, report_text = validate(
-        graph, shacl_graph=shapes_graph, inference="none", allow_warnings=True, advanced=False
-    )
+        graph, shacl_graph=shapes_graph, inference="none", allow_warnings=True, advanced=False)
     return bool(conforms), str(report_text)

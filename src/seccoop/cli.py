@@ -307,6 +307,37 @@ def stats(ctx, no_inferred):
         click.echo("")
 
 
+@cli.command()
+@click.option("--no-shacl", is_flag=True, help="Skip the SHACL validation (it imports pySHACL).")
+@pass_ctx
+def check(ctx, no_shacl):
+    """Run the quality checks: zero-row SPARQL checks and the SHACL shapes.
+
+    Each query in queries/checks/ must return no rows over the asserted facts; the
+    ontology and data files must conform to ontology/shapes.ttl. Exits 1 on a failure.
+
+    Example: seccoop check
+    """
+    from .checks import run_checks, validate_shapes
+
+    failed = 0
+    with user_errors():
+        results = run_checks(ctx.open_store(), ctx.project)
+    for name, rows in results.items():
+        click.echo(f"{'ok  ' if not rows else 'FAIL'}  checks/{name}" + (f"  ({len(rows)} rows)" if rows else ""))
+        for row in rows[:10]:
+            click.echo("        " + "  ".join(str(cell) for cell in row))
+        failed += bool(rows)
+    if not no_shacl:
+        conforms, report = validate_shapes(project=ctx.project)
+        click.echo(f"{'ok  ' if conforms else 'FAIL'}  SHACL shapes")
+        if not conforms:
+            click.echo(report)
+        failed += not conforms
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
 # --- reasoning commands ---
 @cli.command()
 @pass_ctx
