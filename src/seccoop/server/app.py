@@ -37,7 +37,7 @@ from .explain import explain_endpoint
 from .guardrails import Guardrails
 from .html import error_page
 from .pages import entity_page, home_page, ontology_page, ontology_terms
-from .pool import QueryCrashed, QueryPool, QueryTimeout
+from .pool import QueryCrashed, QueryPool, QueryRunner, QueryTimeout
 from .protocol import ProtocolError, content_type, negotiate, parse_get
 from .query_page import ResultView, query_page, view_from_json, view_from_ntriples
 from . import guard
@@ -56,13 +56,19 @@ class Server:
         self.manifest = read_manifest(build_dir)
         self.store = ox.Store.read_only(self.store_path)
         self.pool = QueryPool(self.store_path, settings.query_workers, settings.timeout)
+        # Jobs proven cheap in a query process run again in-process (see pool.py).
+        self.runner = QueryRunner(self.store, self.pool, settings.trust_below_ms)
         self._cache: dict = {}
+        self._data_headers = {"Vary": "Accept"}
+        if settings.cors:
+            self._data_headers["Access-Control-Allow-Origin"] = "*"
+        # SPARQL results, by whether the job ran in-process (proven) or in a query process.
+        self.result_headers = {proven: {**self._data_headers, "X-Seccoop-Path": path}
+                               for proven, path in ((True, "proven"), (False, "process"))}
 
     def data_headers(self) -> dict:
-        headers = {"Vary": "Accept"}
-        if self.settings.cors:
-            headers["Access-Control-Allow-Origin"] = "*"
-        return headers
+        """The headers of every data response (a fresh dict: callers may add to it)."""
+        return dict(self._data_headers)
 
     def cached(self, key: str, compute):
         """Values computed once per process: the store never changes under a server."""
@@ -204,7 +210,7 @@ async def _run_for_page(server: Server, sparql, base: str) -> tuple[ResultView |
     job = (sparql.query, "json", "ntriples", sparql.inferred, sparql.default_graphs or None,
            sparql.named_graphs or None, server.settings.max_rows, base)
     try:
-        status, kind, _rows, truncated, body = await server.pool.run(job)
+        (status, kind, _rows, truncated, body), _proven = await server.runner.run(job)
     except QueryTimeout as error:
         return None, f"query stopped: {error}", 503
     except QueryCrashed as error:

@@ -1,14 +1,19 @@
 """``/sparql``: the SPARQL 1.1 Protocol endpoint, read-only, every query guarded and bounded.
 
 Order of the checks: protocol (method, content type, body, parameters) → content
-negotiation → SERVICE/LOAD/update refusal (cached verdict) → the query runs in a killable
-process → status, headers (``X-SPARQL-Truncated``), body.
+negotiation → SERVICE/LOAD/update refusal (cached verdict, checked on every request) → the
+query runs: in a killable query process, or — when this exact job already ran there once,
+cheaply, successfully and uncut, and calls no non-deterministic function — in-process
+(:class:`seccoop.server.pool.QueryRunner` explains the fast path and what it bounds) →
+status, headers (``X-SPARQL-Truncated``; ``X-Seccoop-Path: proven`` or ``process`` says
+which way it ran), body.
 """
 
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -59,6 +64,27 @@ def _error_name(status: int) -> str:
             503: "timeout"}.get(status, "error")
 
 
+QUERY_STRING_CACHE = 1024      # parsed GET query strings per HTTP worker
+QUERY_STRING_CACHED_MAX = 16384  # longer ones are parsed every time (bounds the cache)
+
+
+def parse_query_string(raw: bytes) -> SparqlRequest:
+    """A GET request's raw query string to a :class:`SparqlRequest`, as Starlette's
+    ``request.query_params`` would give it. Unquoting a long percent-encoded query costs
+    tens of microseconds in Python, so recent ones are cached (the result is shared: read
+    it, never change it). Refused ones (:class:`ProtocolError`) are not cached."""
+    if len(raw) > QUERY_STRING_CACHED_MAX:
+        return _parse_query_string(raw)
+    return _cached_query_string(raw)
+
+
+def _parse_query_string(raw: bytes) -> SparqlRequest:
+    return parse_get(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
+
+
+_cached_query_string = lru_cache(maxsize=QUERY_STRING_CACHE)(_parse_query_string)
+
+
 def choose_formats(sparql: SparqlRequest, accept: str | None) -> tuple[str | None, str | None]:
     """(SELECT/ASK format, CONSTRUCT/DESCRIBE format): ?format= first, else Accept."""
     fmt = sparql.format
@@ -79,7 +105,7 @@ async def sparql_endpoint(request: Request) -> Response:
             sparql = parse_post(request.query_params.multi_items(),
                                 request.headers.get("content-type"), body)
         else:
-            sparql = parse_get(request.query_params.multi_items())
+            sparql = parse_query_string(request.scope["query_string"])
     except ProtocolError as error:
         return error_response(request, error.status, error.message)
     if sparql.query is None:
@@ -101,7 +127,7 @@ async def _run(request, server, sparql: SparqlRequest, result_fmt, graph_fmt) ->
            sparql.default_graphs or None, sparql.named_graphs or None, server.settings.max_rows,
            endpoint_url(request))
     try:
-        status, kind, rows, truncated, body = await server.pool.run(job)
+        (status, kind, rows, truncated, body), proven = await server.runner.run(job)
     except QueryTimeout as error:
         return error_response(request, 503, f"query stopped: {error}", headers={"Retry-After": "1"})
     except QueryCrashed as error:
@@ -115,16 +141,35 @@ async def _run(request, server, sparql: SparqlRequest, result_fmt, graph_fmt) ->
     if status != "ok":
         return error_response(request, 400, f"query evaluation failed: {body.decode()}")
     fmt = graph_fmt if kind == "graph" else result_fmt
-    headers = server.data_headers()
+    headers = server.result_headers[proven]  # shared: copied before adding to it
     if truncated:
-        headers["X-SPARQL-Truncated"] = "true"
-        headers["X-SPARQL-Max-Rows"] = str(server.settings.max_rows)
+        headers = {**headers, "X-SPARQL-Truncated": "true",
+                   "X-SPARQL-Max-Rows": str(server.settings.max_rows)}
     return Response(body, 200, headers, content_type(fmt))
 
 
 def endpoint_url(request: Request) -> str:
     """This endpoint's URL: the base IRI of queries without BASE (the protocol allows it)."""
-    return f"{request.url.scheme}://{request.url.netloc}/sparql"
+    scope = request.scope
+    server = scope.get("server")
+    return _endpoint_url(scope["scheme"], request.headers.get("host"),
+                         server if server is None or type(server) is tuple else tuple(server))
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+
+@lru_cache(maxsize=64)
+def _endpoint_url(scheme: str, host: str | None, server: tuple | None) -> str:
+    # What Starlette's request.url gives, without building a URL per request.
+    if host:
+        netloc = host
+    elif server:
+        name, port = server
+        netloc = name if port == _DEFAULT_PORTS.get(scheme) else f"{name}:{port}"
+    else:
+        netloc = ""
+    return f"{scheme}://{netloc}/sparql"
 
 
 def _service_description(request: Request, server) -> Response:

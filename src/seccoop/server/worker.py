@@ -11,9 +11,11 @@ max_rows, base_iri)``; the two formats are the negotiated ones for SELECT/ASK an
 CONSTRUCT/DESCRIBE (``None`` when the client accepts none), since the kind of a query is
 only known once it is parsed.
 
-Reply: ``(status, kind, rows, truncated, body)`` (rows is -1 when only an upper bound was
-counted, which is all the cap needs); status is ``ok``, ``syntax`` (body is the
-message with line and column), ``not-acceptable`` or ``error``.
+Reply: ``((status, kind, rows, truncated, body), seconds)``: the result of :func:`execute`
+(rows is -1 when only an upper bound was counted, which is all the cap needs; status is
+``ok``, ``syntax`` (body is the message with line and column), ``not-acceptable`` or
+``error``) and the wall-clock time :func:`execute` took here, which the server uses to
+decide whether the job is proven cheap (see :mod:`seccoop.server.pool`).
 
     >>> execute_local("ASK {}", "json")[:2]
     ('ok', 'ask')
@@ -25,6 +27,7 @@ import marshal
 import os
 import struct
 import sys
+import time
 
 import pyoxigraph as ox
 
@@ -76,8 +79,17 @@ _ROW_MARKERS = {"xml": (b"<result>", True, 0), "tsv": (b"\n", True, 1),
                 "json": (b"},{", False, -1), "csv": (b"\n", False, 1)}
 
 
-def _select(result: QueryResult, fmt: str, max_rows: int, rerun) -> tuple[int, bool, bytes]:
+def _select(result: QueryResult, fmt: str, max_rows: int, rerun,
+            uncut: bool = False) -> tuple[int, bool, bytes]:
     marker, exact, offset = _ROW_MARKERS[fmt]
+    if uncut:
+        # Expected under the cap: serialize in one native call, then count the same markers
+        # the writer would have. Over the cap after all: start again the streaming way.
+        data = result.value.serialize(format=RESULT_FORMATS[fmt])
+        rows = data.count(marker) - offset
+        if rows <= max_rows:
+            return (rows if exact else -1), False, data
+        result = rerun()
     writer = _CappedWriter(marker, max_rows + offset)
     try:
         result.value.serialize(writer, format=RESULT_FORMATS[fmt])
@@ -141,8 +153,13 @@ def _graph(result: QueryResult, fmt: str, max_rows: int) -> tuple[int, bool, byt
 
 def execute(store: ox.Store, query: str, result_fmt: str | None, graph_fmt: str | None,
             inferred: bool = True, default_graphs=None, named_graphs=None,
-            max_rows: int = 10000, base_iri: str | None = None) -> tuple:
-    """Run one query with the row cap and serialize it; never raises for a bad query."""
+            max_rows: int = 10000, base_iri: str | None = None, *, uncut: bool = False) -> tuple:
+    """Run one query with the row cap and serialize it; never raises for a bad query.
+
+    ``uncut=True`` is for a job that stayed under the cap on an earlier run over this same
+    read-only store: a SELECT result is then serialized in one call rather than streamed
+    through the counting writer (cheaper for small results); the cap is still checked on
+    the output, and the reply is the same either way."""
     def run():
         return run_query(store, query, inferred=inferred, default_graph_uris=default_graphs,
                          named_graph_uris=named_graphs, base_iri=base_iri)
@@ -156,7 +173,7 @@ def execute(store: ox.Store, query: str, result_fmt: str | None, graph_fmt: str 
             return ("ok", "ask", 1, False, serialize_result(result, fmt))
         if result.kind == "graph":
             return ("ok", "graph", *_graph(result, fmt, max_rows))
-        return ("ok", "select", *_select(result, fmt, max_rows, run))
+        return ("ok", "select", *_select(result, fmt, max_rows, run, uncut))
     except QueryError as error:
         return ("syntax", "", 0, False, str(error).encode())
     except Exception as error:  # an evaluation error belongs to this query, not the process
@@ -187,7 +204,9 @@ def serve(store_path: str, fd_in: int, fd_out: int) -> None:
         if not header:
             return
         request = marshal.loads(_read_exact(fd_in, HEADER.unpack(header)[0]))
-        payload = marshal.dumps(execute(store, *request))
+        started = time.perf_counter()
+        reply = execute(store, *request)
+        payload = marshal.dumps((reply, time.perf_counter() - started))
         _write_all(fd_out, HEADER.pack(len(payload)) + payload)
 
 

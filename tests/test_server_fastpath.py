@@ -1,0 +1,207 @@
+"""The fast path of /sparql: a query job proven cheap in a query process runs in-process after.
+
+In-process tests use Starlette's TestClient; the timeout tests run a real `seccoop serve`.
+The ``X-Seccoop-Path`` header says how a result was computed: ``process`` (a killable query
+process) or ``proven`` (in the HTTP worker, after a cheap, complete first run).
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from starlette.testclient import TestClient
+
+from server_support import ServerProcess, make_project
+from seccoop.project import find_project
+from seccoop.server.app import create_app
+from seccoop.server.pool import NONDETERMINISTIC
+from seccoop.server.worker import execute
+from seccoop.settings import SETTINGS, Settings
+from seccoop.store import build
+
+MEMBERS = "SELECT ?m WHERE { ?m sc:memberOf scr:sco } ORDER BY ?m"
+PATH = "x-seccoop-path"
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory):
+    root = make_project(tmp_path_factory.mktemp("fast-project"))
+    store_dir = tmp_path_factory.mktemp("fast-store")
+    build(find_project(root), store_dir)
+    return find_project(root), store_dir
+
+
+def client_for(mini, **settings) -> TestClient:
+    project, store_dir = mini
+    return TestClient(create_app(Settings(query_workers=1, **settings), project, store_dir))
+
+
+@pytest.fixture(scope="module")
+def client(mini):
+    # A generous threshold: a slow CI machine must not make cheap test queries look costly.
+    with client_for(mini, trust_below_ms=5000) as c:
+        yield c
+
+
+def runner(client):
+    return client.app.state.server.runner
+
+
+@pytest.mark.parametrize("query,accept", [
+    (MEMBERS, "application/sparql-results+json"),
+    (MEMBERS, "application/sparql-results+xml"),
+    (MEMBERS, "text/csv"),
+    (MEMBERS, "text/tab-separated-values"),
+    ("ASK { scr:china sc:memberOf scr:sco }", "application/sparql-results+json"),
+    ("CONSTRUCT { ?m sc:memberOf ?f } WHERE { ?m sc:memberOf ?f }", "text/turtle"),
+    ("DESCRIBE scr:china", "application/n-triples"),
+])
+def test_a_proven_query_runs_in_process_with_identical_bytes(client, query, accept):
+    before = runner(client).proven_runs
+    first = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+    assert first.status_code == 200 and first.headers[PATH] == "process"
+    for _ in range(3):
+        again = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+        assert again.status_code == 200 and again.headers[PATH] == "proven"
+        assert again.content == first.content
+        assert again.headers["content-type"] == first.headers["content-type"]
+    assert runner(client).proven_runs == before + 3
+
+
+def test_the_job_is_the_whole_request_not_the_query_text(client):
+    query = "SELECT ?s WHERE { ?s a sc:Actor } ORDER BY ?s"
+    assert client.get("/sparql", params={"query": query}).headers[PATH] == "process"
+    assert client.get("/sparql", params={"query": query}).headers[PATH] == "proven"
+    # Another format, dataset or inferred flag is another job: its first run is isolated.
+    for params, headers in [({}, {"Accept": "text/csv"}),
+                            ({"inferred": "false"}, {}),
+                            ({"default-graph-uri": "urn:x-nothing"}, {})]:
+        r = client.get("/sparql", params={"query": query, **params}, headers=headers)
+        assert r.status_code == 200 and r.headers[PATH] == "process", params
+        r = client.get("/sparql", params={"query": query, **params}, headers=headers)
+        assert r.headers[PATH] == "proven", params
+
+
+def test_post_and_get_share_proven_jobs(client):
+    query = "SELECT ?l WHERE { scr:russia rdfs:label ?l }"
+    first = client.post("/sparql", content=query,
+                        headers={"Content-Type": "application/sparql-query"})
+    assert first.headers[PATH] == "process"
+    again = client.get("/sparql", params={"query": query})
+    assert again.headers[PATH] == "proven" and again.content == first.content
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT (RAND() AS ?r) WHERE {}",
+    "SELECT ?s WHERE { ?s a sc:Actor } ORDER BY rand()",
+    "SELECT (NOW() AS ?t) WHERE {}",
+    "SELECT (UUID() AS ?u) WHERE {}",
+    "SELECT (STRUUID() AS ?u) WHERE {}",
+    "SELECT (BNODE() AS ?b) WHERE {}",
+    "SELECT (Rand () AS ?r) WHERE {}",
+    "SELECT (\\u0052AND() AS ?r) WHERE {}",  # a codepoint escape, whatever the engine does
+])
+def test_non_deterministic_queries_are_never_proven(client, query):
+    for _ in range(3):
+        r = client.get("/sparql", params={"query": query})
+        assert r.headers.get(PATH, "process") == "process", r.text
+
+
+def test_the_non_determinism_test_is_a_word_test():
+    assert NONDETERMINISTIC.search("SELECT * { ?s foaf:knows ?o }") is None
+    assert NONDETERMINISTIC.search("SELECT * { ?s ?p ?o FILTER(?o < NOW ()) }")
+
+
+def test_truncated_results_are_never_proven(mini):
+    with client_for(mini, trust_below_ms=5000, max_rows=1) as c:
+        for _ in range(3):
+            r = c.get("/sparql", params={"query": MEMBERS})
+            assert r.headers["x-sparql-truncated"] == "true"
+            assert r.headers[PATH] == "process"
+        assert runner(c).proven_runs == 0
+
+
+def test_errors_are_never_proven(client):
+    for _ in range(3):
+        r = client.get("/sparql", params={"query": "SELECT ?x WHERE { ?x }"})
+        assert r.status_code == 400 and PATH not in r.headers
+
+
+def test_zero_threshold_turns_the_fast_path_off(mini):
+    with client_for(mini, trust_below_ms=0) as c:
+        for _ in range(3):
+            r = c.get("/sparql", params={"query": MEMBERS})
+            assert r.status_code == 200 and r.headers[PATH] == "process"
+        assert runner(c).proven_runs == 0 and len(runner(c)) == 0
+
+
+def test_the_threshold_is_in_the_settings_table():
+    setting = next(s for s in SETTINGS if s.name == "trust_below_ms")
+    assert setting.default == Settings().trust_below_ms > 0
+    assert "0 turns the fast path off" in setting.help
+
+
+def test_the_query_page_uses_the_fast_path_too(client):
+    query = "SELECT ?f WHERE { ?f a sc:Forum }"
+    before = runner(client).proven_runs
+    for _ in range(2):
+        assert client.get("/query", params={"query": query}).status_code == 200
+    assert runner(client).proven_runs == before + 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize("max_rows", [1, 2, 100])
+def test_uncut_execution_gives_the_same_reply(mini, fmt, max_rows):
+    from seccoop.store import current_build
+
+    _, store_dir = mini
+    store = ox.Store.read_only(str(current_build(store_dir) / "oxigraph"))
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    normal = execute(store, query, fmt, None, max_rows=max_rows)
+    assert execute(store, query, fmt, None, max_rows=max_rows, uncut=True) == normal
+
+
+# --- timeouts on a real server ----------------------------------------------------------
+
+TIMEOUT = 2
+RUNAWAY = """SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o
+                FILTER(CONCAT(STR(?a), STR(?d), STR(?g), STR(?j), STR(?m)) = "never") }
+             ORDER BY ?a ?d"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = make_project(tmp_path_factory.mktemp("fast-served-project"))
+    with ServerProcess(root, tmp_path_factory.mktemp("fast-served-store"),
+                       "--timeout", str(TIMEOUT)) as running:
+        yield running
+
+
+def test_a_query_that_overran_is_never_proven(server):
+    for attempt in range(2):
+        started = time.monotonic()
+        r = httpx.get(server.url + "/sparql", params={"query": RUNAWAY}, timeout=30)
+        assert r.status_code == 503, (attempt, r.text)
+        assert time.monotonic() - started < TIMEOUT + 1, attempt
+        r = httpx.get(server.url + "/sparql", params={"query": "ASK {}"}, timeout=30)
+        assert r.status_code == 200
+
+
+def test_a_proven_query_on_the_real_server(server):
+    with httpx.Client(timeout=30) as http:
+        paths = [http.get(server.url + "/sparql", params={"query": MEMBERS}).headers[PATH]
+                 for _ in range(3)]
+    assert paths == ["process", "proven", "proven"]
+
+
+def test_a_proven_job_that_runs_slow_is_demoted(mini, monkeypatch):
+    import seccoop.server.pool as pool
+
+    monkeypatch.setattr(pool, "DEMOTE_FACTOR", -1.0)  # any in-process run counts as too slow
+    with client_for(mini, trust_below_ms=5000) as c:
+        paths = [c.get("/sparql", params={"query": MEMBERS}).headers[PATH] for _ in range(4)]
+        assert paths == ["process", "proven", "process", "proven"]
+        assert runner(c).demoted == 2
