@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 
 from seccoop import INFERRED_GRAPH_IRI
+from seccoop.consistency import find_inconsistencies, format_inconsistencies
 from seccoop.reasoning import (RDF_TYPE, Explanation, explain, explanation_to_json,
-                               find_inconsistencies, format_explanation, format_inconsistencies,
-                               materialise)
+                               format_explanation, materialise)
 from seccoop.rules import VOCAB_NAMESPACES
 
 REPO = Path(__file__).resolve().parents[1]

@@ -98,7 +98,7 @@ def _resolve_message(error) -> str:
 
 
 def _inconsistent(error) -> click.ClickException:
-    from .reasoning import format_inconsistencies
+    from .consistency import format_inconsistencies
 
     exc = click.ClickException(
         "the graph is inconsistent; the previous store was kept "

@@ -42,7 +42,7 @@ def context_for(store: ox.Store, graphs: list[ox.NamedNode] | None = None) -> di
         owl:DatatypeProperty, owl:AnnotationProperty, rdf:Property)) }} GROUP BY ?t ORDER BY ?t"""
     options = {"named_graphs": graphs} if graphs else {}
     for row in store.query(query, prefixes=PREFIXES, **options):
-        iri, name = row["t"].value, row["t"].value[len(SC):]
+        name = row["t"].value[len(SC):]
         if not name.isidentifier() or name in taken or "sc:" + name in taken:
             continue
         taken.add(name)

@@ -8,7 +8,7 @@ no script, no external resource, so it works offline and inside any HTML page.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 from xml.sax.saxutils import escape, quoteattr
 

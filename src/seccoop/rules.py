@@ -642,7 +642,7 @@ class Closure:
 
     def _restriction_axioms(self, x: int) -> None:
         """scm-svf1/2, scm-avf1/2, scm-hv between restriction x and every other restriction."""
-        OP, SCO, SPO = self.ONPROP, self.SCO, self.SPO
+        OP, SPO = self.ONPROP, self.SPO
         for p in tuple(self.objects(x, OP)):
             for x2, p2s in list(self.out[OP].items()):
                 for p2 in tuple(p2s):

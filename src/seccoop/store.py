@@ -209,11 +209,11 @@ def _count_graphs(store: ox.Store) -> dict[str, int]:
 
 
 def _reason(store: ox.Store, report: BuildReport, allow_inconsistent: bool) -> None:
-    from . import reasoning
+    from . import consistency, reasoning
 
     report.inferred = reasoning.materialise(store, inferred_graph=INFERRED_GRAPH)
     report.reasoned = True
-    report.inconsistencies = reasoning.find_inconsistencies(store)
+    report.inconsistencies = consistency.find_inconsistencies(store)
     if report.inconsistencies and not allow_inconsistent:
         raise InconsistentGraphError(report.inconsistencies)
 
