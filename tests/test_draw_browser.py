@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 import socket
 import subprocess
 import sys
@@ -22,18 +21,6 @@ from pathlib import Path
 import pytest
 
 from seccoop import SCR, draw
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _require_chromium():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is required in CI")
-        pytest.skip(f"{CHROMIUM} is absent")
-
 
 def static_link(iri: str) -> str | None:
     """Relative links, as the static site uses them."""
@@ -77,15 +64,10 @@ def site(store, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-        yield tab
-        browser.close()
+def page(browser):
+    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+    yield tab
+    tab.close()
 
 
 def colours(page, png: bytes) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -19,7 +18,6 @@ import pytest
 
 from seccoop.site import build_site, relativize, site_path
 
-CHROMIUM = "/usr/bin/chromium"
 PREFIX = "/pub/seccoop/"  # served below a path: only relative links work there
 
 
@@ -181,28 +179,16 @@ def test_cli_site(tmp_path):
     assert (other / "keep.txt").read_text() == "mine"
 
 
-def test_browser_renders_without_console_errors(served, artifacts):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing on CI")
-        pytest.skip(f"{CHROMIUM} is absent")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            for name, shot in (("index.html", "site-index.png"), ("id/china.html", "site-entity.png"),
-                               ("ontology.html", "site-ontology.png")):
-                response = page.goto(served + name, wait_until="load")
-                assert response.status == 200
-                assert page.locator("h1").first.inner_text().strip()
-                page.screenshot(path=str(artifacts / shot), full_page=False)
-            assert not errors, errors
-        finally:
-            browser.close()
+def test_browser_renders_without_console_errors(served, artifacts, browser):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for name, shot in (("index.html", "site-index.png"), ("id/china.html", "site-entity.png"),
+                       ("ontology.html", "site-ontology.png")):
+        response = page.goto(served + name, wait_until="load")
+        assert response.status == 200
+        assert page.locator("h1").first.inner_text().strip()
+        page.screenshot(path=str(artifacts / shot), full_page=False)
+    page.close()
+    assert not errors, errors
