@@ -205,3 +205,96 @@ def test_a_proven_job_that_runs_slow_is_demoted(mini, monkeypatch):
         paths = [c.get("/sparql", params={"query": MEMBERS}).headers[PATH] for _ in range(4)]
         assert paths == ["process", "proven", "process", "proven"]
         assert runner(c).demoted == 2
+
+
+# --- /sparql as a plain ASGI app ---------------------------------------------------------
+# SparqlApp answers the common requests without Starlette's Request/Response; what it sends
+# must be exactly what the Starlette handler (sparql_endpoint) sends, header order included.
+
+def reference_app(mini, **settings):
+    """The same application with /sparql served by the Starlette handler only."""
+    from starlette.routing import request_response
+
+    from seccoop.server.endpoint import sparql_endpoint
+
+    project, store_dir = mini
+    app = create_app(Settings(query_workers=1, trust_below_ms=5000, **settings), project,
+                     store_dir)
+    for middleware in app.user_middleware:
+        if "sparql" in middleware.kwargs:
+            middleware.kwargs["sparql"] = None  # no shortcut to SparqlApp before the router
+    for route in app.router.routes:
+        if getattr(route, "path", None) == "/sparql":
+            route.app = request_response(sparql_endpoint)
+    return app
+
+
+FORM = "application/x-www-form-urlencoded"
+SAME_REQUESTS = [
+    ("GET", {"query": MEMBERS}, {}, None),
+    ("GET", {"query": MEMBERS}, {"Accept": "application/sparql-results+xml"}, None),
+    ("GET", {"query": MEMBERS}, {"Accept": "text/csv;q=0.5, text/tab-separated-values"}, None),
+    ("GET", {"query": MEMBERS, "format": "csv"}, {}, None),
+    ("GET", {"query": MEMBERS, "inferred": "false"}, {}, None),
+    ("GET", {"query": MEMBERS, "default-graph-uri": "urn:x-nothing"}, {}, None),
+    ("GET", {"query": "ASK { scr:china sc:memberOf scr:sco }"}, {}, None),
+    ("GET", {"query": "CONSTRUCT { ?m sc:memberOf ?f } WHERE { ?m sc:memberOf ?f }"},
+     {"Accept": "text/turtle"}, None),
+    ("GET", {"query": "DESCRIBE scr:china"}, {"Accept": "application/ld+json"}, None),
+    ("GET", {"query": "SELECT ?x WHERE { <a> <b> ?x }"}, {}, None),  # base IRI from Host
+    ("GET", {"query": "SELECT * WHERE { ?s ?p }"}, {}, None),  # syntax error
+    ("GET", {"query": "SELECT * WHERE { ?s ?p }"}, {"Accept": "application/json"}, None),
+    ("GET", {"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}, {},
+     None),
+    ("GET", {"query": MEMBERS}, {"Accept": "text/html"}, None),
+    ("GET", {"query": MEMBERS}, {"Accept": "image/png"}, None),
+    ("GET", {"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, {"Accept": "text/csv"}, None),
+    ("GET", {"query": MEMBERS, "format": "nope"}, {}, None),
+    ("GET", {"update": "CLEAR ALL"}, {}, None),
+    ("GET", {}, {"Accept": "text/turtle"}, None),  # the service description
+    ("HEAD", {"query": MEMBERS}, {}, None),
+    ("POST", {}, {"Content-Type": "application/sparql-query"}, MEMBERS),
+    ("POST", {"inferred": "false"}, {"Content-Type": "application/sparql-query; charset=UTF-8"},
+     MEMBERS),
+    ("POST", {}, {"Content-Type": FORM}, "query=" + MEMBERS.replace(" ", "+")),
+    ("POST", {}, {"Content-Type": FORM, "Accept": "text/csv"},
+     "query=ASK+%7B%7D&default-graph-uri=urn%3Ax"),
+    ("POST", {}, {"Content-Type": "text/plain"}, MEMBERS),
+    ("POST", {}, {"Content-Type": "application/sparql-update"}, "CLEAR ALL"),
+    ("POST", {"query": MEMBERS}, {"Content-Type": "application/sparql-query"}, MEMBERS),
+    ("POST", {}, {"Content-Type": "application/sparql-query; charset=latin-1"}, MEMBERS),
+    ("POST", {}, {"Content-Type": "application/sparql-query"}, b"ASK {} # \xff"),
+]
+
+
+@pytest.mark.parametrize("settings", [{}, {"cors": True, "max_rows": 1}])
+def test_the_asgi_endpoint_sends_what_the_starlette_handler_sends(mini, settings):
+    project, store_dir = mini
+    fast = create_app(Settings(query_workers=1, trust_below_ms=5000, **settings), project,
+                      store_dir)
+    with TestClient(fast) as ours, TestClient(reference_app(mini, **settings)) as theirs:
+        for method, params, headers, body in SAME_REQUESTS:
+            for _ in range(2):  # first in a query process, then proven where it may be
+                got = ours.request(method, "/sparql", params=params, headers=headers,
+                                   content=body, follow_redirects=False)
+                want = theirs.request(method, "/sparql", params=params, headers=headers,
+                                      content=body, follow_redirects=False)
+                case = (method, params, headers, body)
+                assert got.status_code == want.status_code, case
+                assert got.headers.raw == want.headers.raw, case
+                assert got.content == want.content, case
+        assert ours.app.state.server.runner.proven_runs > 0
+
+
+def test_the_asgi_endpoint_caps_bodies_without_a_declared_length(mini):
+    project, store_dir = mini
+    app = create_app(Settings(query_workers=1, max_body=100), project, store_dir)
+
+    def chunks():
+        yield b"SELECT * WHERE { ?s ?p ?o } "
+        yield b"#" * 200
+
+    with TestClient(app) as client:
+        r = client.post("/sparql", content=chunks(),
+                        headers={"Content-Type": "application/sparql-query"})
+        assert r.status_code == 413 and "over 100 bytes" in r.text

@@ -96,11 +96,30 @@ def _looks_like_sparql(text: str) -> bool:
     return "{" in text or bool(words & {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE"})
 
 
-@dataclass
 class QueryResult:
-    kind: str  # select | ask | graph
-    value: object  # QuerySolutions | QueryBoolean | QueryTriples
-    variables: list[str]
+    """A query's result: ``kind`` (select | ask | graph), ``value`` (pyoxigraph's
+    QuerySolutions, QueryBoolean or QueryTriples) and ``variables`` (the SELECT variable
+    names, read from ``value`` on first use: the endpoint serializes without them)."""
+
+    __slots__ = ("kind", "value", "_variables")
+
+    def __init__(self, kind: str, value: object, variables: list[str] | None = None):
+        self.kind, self.value, self._variables = kind, value, variables
+
+    @property
+    def variables(self) -> list[str]:
+        if self._variables is None:
+            self._variables = ([v.value for v in self.value.variables]
+                               if self.kind == "select" else [])
+        return self._variables
+
+    def __repr__(self) -> str:
+        return f"QueryResult(kind={self.kind!r}, value={self.value!r}, variables={self.variables!r})"
+
+
+# The options of the common case (inferred triples included, no explicit dataset), built
+# once: a query's own PREFIX declarations override these.
+_UNION_OPTIONS = {"prefixes": PREFIXES, "use_default_graph_as_union": True}
 
 
 def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
@@ -114,11 +133,27 @@ def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
     ``inferred=False`` leaves out the inferred graph, as does ``--no-inferred`` and the
     endpoint's ``inferred=false``. Explicit dataset IRIs (SPARQL protocol) take precedence.
     """
+    if inferred and not default_graph_uris and not named_graph_uris:
+        options = {**_UNION_OPTIONS, "base_iri": base_iri} if base_iri else _UNION_OPTIONS
+    else:
+        options = _dataset_options(store, inferred, default_graph_uris, named_graph_uris)
+        if base_iri:
+            options["base_iri"] = base_iri
+    try:
+        value = store.query(sparql, **options)
+    except SyntaxError as error:
+        raise QueryError(syntax_message(error)) from None
+    if isinstance(value, ox.QuerySolutions):
+        return QueryResult("select", value)
+    if isinstance(value, ox.QueryBoolean):
+        return QueryResult("ask", value, [])
+    return QueryResult("graph", value, [])
+
+
+def _dataset_options(store: ox.Store, inferred: bool, default_graph_uris, named_graph_uris) -> dict:
     from .store import INFERRED_GRAPH, asserted_graphs
 
     options: dict = {"prefixes": PREFIXES}
-    if base_iri:
-        options["base_iri"] = base_iri
     if default_graph_uris or named_graph_uris:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris or []] or None
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris or []] or None
@@ -132,15 +167,7 @@ def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
         options["named_graphs"] = graphs
     if not inferred and options.get("named_graphs") and INFERRED_GRAPH in options["named_graphs"]:
         options["named_graphs"] = [g for g in options["named_graphs"] if g != INFERRED_GRAPH]
-    try:
-        value = store.query(sparql, **options)
-    except SyntaxError as error:
-        raise QueryError(syntax_message(error)) from None
-    if isinstance(value, ox.QuerySolutions):
-        return QueryResult("select", value, [v.value for v in value.variables])
-    if isinstance(value, ox.QueryBoolean):
-        return QueryResult("ask", value, [])
-    return QueryResult("graph", value, [])
+    return options
 
 
 _SPARQL_LOCATION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)

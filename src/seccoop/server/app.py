@@ -32,7 +32,7 @@ from ..store import build, current_build, is_fresh, read_manifest
 from .datadocs import (EXTENSIONS, MACHINE_DOC_OFFERS, RDF_DOC_OFFERS, link_header,
                        ontology_triples, resource_triples, serialize_triples, serialize_turtle,
                        void_description)
-from .endpoint import endpoint_url, error_response, sparql_endpoint
+from .endpoint import SparqlApp, endpoint_url, error_response
 from .explain import explain_endpoint
 from .guardrails import Guardrails
 from .html import error_page
@@ -234,7 +234,7 @@ async def favicon(request: Request) -> Response:
 def routes() -> list:
     return [
         Route("/", home, methods=["GET"]),
-        Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
+        Route("/sparql", SparqlApp(), methods=["GET", "POST"]),
         Route("/query", query, methods=["GET"]),
         Route("/void", void, methods=["GET"]),
         Route("/void.{ext}", void, methods=["GET"]),
@@ -270,7 +270,8 @@ def create_app(settings: Settings | None = None, project: Project | None = None,
     app = Starlette(routes=routes(), lifespan=lifespan,
                     exception_handlers={404: _page_not_found, 405: _method_not_allowed})
     app.state.server = server
-    app.add_middleware(Guardrails, max_body=settings.max_body, cors=settings.cors)
+    app.add_middleware(Guardrails, max_body=settings.max_body, cors=settings.cors,
+                       sparql=SparqlApp())
     return app
 
 

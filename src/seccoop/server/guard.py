@@ -127,6 +127,11 @@ def _unparsed(query: str) -> Verdict:
     return ALLOWED
 
 
+def cached_verdict(query: str, allow_service: tuple[str, ...] = ()) -> Verdict | None:
+    """The verdict on ``query`` if already judged (no parsing), else None."""
+    return _verdicts.get((query, allow_service))
+
+
 async def check_async(query: str, allow_service: tuple[str, ...] = ()) -> Verdict:
     """:func:`check` without blocking the event loop: a cached verdict at once, else the
     parse runs on the guard's thread."""

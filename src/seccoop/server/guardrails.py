@@ -14,10 +14,15 @@ class Guardrails:
 
     Bodies sent without Content-Length (chunked) are counted while read, in
     :func:`seccoop.server.endpoint.read_body`.
+
+    ``sparql``: the ``/sparql`` ASGI app (:class:`seccoop.server.endpoint.SparqlApp`),
+    called directly for that exact path once the checks above pass, skipping Starlette's
+    exception middleware and router (the same app is also routed, for a non-empty
+    ``root_path``). Only GET, POST and HEAD get there, the methods its route allows.
     """
 
-    def __init__(self, app, *, max_body: int, cors: bool = False):
-        self.app, self.max_body, self.cors = app, max_body, cors
+    def __init__(self, app, *, max_body: int, cors: bool = False, sparql=None):
+        self.app, self.max_body, self.cors, self.sparql = app, max_body, cors, sparql
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -33,6 +38,8 @@ class Guardrails:
             for name, value in scope["headers"]:
                 if name == b"content-length" and value.isdigit() and int(value) > self.max_body:
                     return await _plain(send, 413, f"request body over {self.max_body} bytes")
+        if scope["path"] == "/sparql" and self.sparql is not None and not scope.get("root_path"):
+            return await self.sparql(scope, receive, send)
         return await self.app(scope, receive, send)
 
     def _preflight(self) -> list[tuple[bytes, bytes]]:
