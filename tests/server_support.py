@@ -150,3 +150,14 @@ def cpu_seconds(pid: int) -> float | None:
     if fields[0] == "Z":
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def built_project(tmp_path_factory, name: str):
+    """The small project in a temp folder, built into its own store: (Project, store dir)."""
+    from seccoop.project import find_project
+    from seccoop.store import build
+
+    project = find_project(make_project(tmp_path_factory.mktemp(f"{name}-project")))
+    store_dir = tmp_path_factory.mktemp(f"{name}-store")
+    build(project, store_dir)
+    return project, store_dir

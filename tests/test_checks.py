@@ -1,6 +1,5 @@
 """Each zero-row check passes on the data and fires on a small bad example."""
 import sys
-from pathlib import Path
 
 import pytest
 

@@ -6,31 +6,10 @@ Skipped only when /usr/bin/chromium is absent, and then failed instead when $CI 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 
 from server_support import ServerProcess, make_project
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing, and CI must run the browser tests")
-        pytest.skip(f"{CHROMIUM} is absent (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):

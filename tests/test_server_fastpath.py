@@ -14,13 +14,11 @@ import pyoxigraph as ox
 import pytest
 from starlette.testclient import TestClient
 
-from server_support import ServerProcess, make_project
-from seccoop.project import find_project
+from server_support import ServerProcess, built_project, make_project
 from seccoop.server.app import create_app
 from seccoop.server.pool import NONDETERMINISTIC
 from seccoop.server.worker import execute
 from seccoop.settings import SETTINGS, Settings
-from seccoop.store import build
 
 MEMBERS = "SELECT ?m WHERE { ?m sc:memberOf scr:sco } ORDER BY ?m"
 PATH = "x-seccoop-path"
@@ -28,10 +26,7 @@ PATH = "x-seccoop-path"
 
 @pytest.fixture(scope="module")
 def mini(tmp_path_factory):
-    root = make_project(tmp_path_factory.mktemp("fast-project"))
-    store_dir = tmp_path_factory.mktemp("fast-store")
-    build(find_project(root), store_dir)
-    return find_project(root), store_dir
+    return built_project(tmp_path_factory, "fast")
 
 
 def client_for(mini, **settings) -> TestClient:

@@ -6,21 +6,17 @@ import pyoxigraph as ox
 import pytest
 from starlette.testclient import TestClient
 
-from server_support import make_project
-from seccoop.project import find_project
+from server_support import built_project
 from seccoop.server.app import create_app
 from seccoop.settings import Settings
-from seccoop.store import build
 
 SCR = "https://w3id.org/seccoop/id/"
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    root = make_project(tmp_path_factory.mktemp("pages-project"))
-    store_dir = tmp_path_factory.mktemp("pages-store")
-    build(find_project(root), store_dir)
-    with TestClient(create_app(Settings(query_workers=1), find_project(root), store_dir)) as c:
+    project, store_dir = built_project(tmp_path_factory, "pages")
+    with TestClient(create_app(Settings(query_workers=1), project, store_dir)) as c:
         yield c
 
 

@@ -10,13 +10,11 @@ import pyoxigraph as ox
 import pytest
 from starlette.testclient import TestClient
 
-from server_support import make_project
-from seccoop.project import find_project
+from server_support import built_project
 from seccoop.server.app import create_app
 from seccoop.server.protocol import negotiate, RESULT_OFFERS, GRAPH_OFFERS, parse_accept
 from seccoop.server.worker import execute
 from seccoop.settings import Settings
-from seccoop.store import build
 
 SCR = "https://w3id.org/seccoop/id/"
 SC = "https://w3id.org/seccoop/ontology#"
@@ -25,10 +23,7 @@ MEMBERS = "SELECT ?m WHERE { ?m sc:memberOf scr:sco } ORDER BY ?m"
 
 @pytest.fixture(scope="module")
 def mini(tmp_path_factory):
-    root = make_project(tmp_path_factory.mktemp("mini-project"))
-    store_dir = tmp_path_factory.mktemp("mini-store")
-    build(find_project(root), store_dir)
-    return find_project(root), store_dir
+    return built_project(tmp_path_factory, "mini")
 
 
 def client_for(mini, **settings) -> TestClient:

@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from cli_helpers import make_project
