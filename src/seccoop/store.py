@@ -26,6 +26,7 @@ import re
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -242,21 +243,30 @@ def build(project: Project | None = None, store_dir: Path | None = None, *, forc
 def _build_new(project, store_dir, reason, allow_inconsistent, progress) -> BuildReport:
     started = time.perf_counter()
     files = project.source_files()
+    stats = _file_stats(project, files)  # before loading: a file edited meanwhile looks stale
     tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=store_dir))
-    try:
-        report = _fill(tmp, project, files, reason, allow_inconsistent, progress)
-        manifest = {"fingerprint": fingerprint(project, files), "project": str(project.root),
-                    "graphs": report.graphs, "inferred": report.inferred,
-                    "reasoned": report.reasoned, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        _write_text(tmp / "sources.tsv", _file_stats(project, files))
-        _write_text(tmp / "manifest.json", json.dumps(manifest, indent=1))
-        report.path = _swap_in(store_dir, tmp)
-    except BaseException:
-        gc.collect()  # the failed store must be closed before its files go
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    # Hashing reads every file again; it overlaps with the load (both release the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(fingerprint, project, files)
+        try:
+            report = _fill(tmp, project, files, reason, allow_inconsistent, progress)
+            _finish(tmp, project, stats, report, digest.result())
+            report.path = _swap_in(store_dir, tmp)
+        except BaseException:
+            gc.collect()  # the failed store must be closed before its files go
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _finish(tmp: Path, project, stats: str, report: BuildReport, digest: str) -> None:
+    """The manifest and the file stats that make a finished build recognisable as fresh."""
+    manifest = {"fingerprint": digest, "project": str(project.root),
+                "graphs": report.graphs, "inferred": report.inferred,
+                "reasoned": report.reasoned, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    _write_text(tmp / "sources.tsv", stats)
+    _write_text(tmp / "manifest.json", json.dumps(manifest, indent=1))
 
 
 def _fill(tmp: Path, project, files, reason, allow_inconsistent, progress) -> BuildReport:
