@@ -165,3 +165,21 @@ def test_an_inconsistent_closure_is_refused_and_the_previous_store_kept(tmp_path
     allowed = run(root, store_dir, "build", "--allow-inconsistent")
     assert allowed.exit_code == 0 and "inconsistent" in allowed.stderr
     assert current_build(store_dir) != before
+
+
+def test_large_inputs_report_progress_up_to_the_total(proj, tmp_path):
+    import gzip
+
+    lines = "".join(f"<https://w3id.org/seccoop/id/x{i}> <https://w3id.org/seccoop/id/p> "
+                    f"\"{i:08d} {'abcdefgh' * (i % 7)}\" .\n" for i in range(200_000))
+    big = proj.data_dir / "big.nt.gz"
+    big.write_bytes(gzip.compress(lines.encode()))
+    seen: list[tuple[int, int]] = []
+    report = build(proj, tmp_path / "store", reason=False,
+                   progress=lambda done, total: seen.append((done, total)))
+    assert report.graphs[GRAPH_BASE + "data/big.nt.gz"] == 200_000
+    total = seen[-1][1]
+    assert total > 8_000_000  # large enough for the bar, though the file is small on disk
+    positions = [done for done, _ in seen]
+    assert positions == sorted(positions) and positions[-1] == total
+    assert len(set(positions)) > 3  # reported while reading, not only per file

@@ -160,7 +160,9 @@ class _progress_bar:
         self._bar = None
 
     def __call__(self, done: int, total: int):
-        if total < 8_000_000:
+        from .store import PROGRESS_THRESHOLD
+
+        if total < PROGRESS_THRESHOLD:
             return
         if self._bar is None:
             self._bar = click.progressbar(length=total, label="loading", file=sys.stderr)
