@@ -12,7 +12,6 @@ ROOT = Path(__file__).resolve().parents[1]
 GRAPH_BASE = "https://w3id.org/seccoop/graph/"
 SC = "https://w3id.org/seccoop/ontology#"
 SCR = "https://w3id.org/seccoop/id/"
-SHARED_SOURCES = ROOT.parent / "shared" / "sources"
 
 PREFIXES = """PREFIX sc: <https://w3id.org/seccoop/ontology#>
 PREFIX scr: <https://w3id.org/seccoop/id/>

@@ -161,3 +161,15 @@ def built_project(tmp_path_factory, name: str):
     store_dir = tmp_path_factory.mktemp(f"{name}-store")
     build(project, store_dir)
     return project, store_dir
+
+
+def client_for(mini, **settings):
+    """A Starlette TestClient of the app over a ``built_project`` (one query process unless
+    ``query_workers`` says otherwise)."""
+    from starlette.testclient import TestClient
+
+    from seccoop.server.app import create_app
+    from seccoop.settings import Settings
+
+    project, store_dir = mini
+    return TestClient(create_app(Settings(**{"query_workers": 1, **settings}), project, store_dir))

@@ -3,9 +3,8 @@ import re
 
 import pytest
 
-from kg_helpers import SHARED_SOURCES, load_project_dataset, select, short
-
-SOURCE = SHARED_SOURCES / "regional-security-cooperation-2008.txt"
+from conftest import shared_path
+from kg_helpers import load_project_dataset, select, short
 
 
 @pytest.fixture(scope="module")
@@ -14,9 +13,8 @@ def store():
 
 
 def test_sentences_match_the_source_text(store):
-    if not SOURCE.exists():
-        pytest.skip(f"source text not found next to the repository ({SOURCE.name})")
-    lines = [l for l in SOURCE.read_text(encoding="utf-8").split("\n") if not l.startswith("#")]
+    source = shared_path("sources", "regional-security-cooperation-2008.txt")
+    lines = [l for l in source.read_text(encoding="utf-8").split("\n") if not l.startswith("#")]
     headings = {"Regional Cooperation", "Brief Info", "Regional Security Cooperation"}
     paras = [l.strip() for l in lines if l.strip() and l.strip() not in headings]
     expected = {}

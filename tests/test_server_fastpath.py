@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 from starlette.testclient import TestClient
 
-from server_support import ServerProcess, built_project, make_project
+from server_support import ServerProcess, built_project, client_for, make_project
 from seccoop.server.app import create_app
 from seccoop.server.pool import NONDETERMINISTIC
 from seccoop.server.worker import execute
@@ -27,11 +27,6 @@ PATH = "x-seccoop-path"
 @pytest.fixture(scope="module")
 def mini(tmp_path_factory):
     return built_project(tmp_path_factory, "fast")
-
-
-def client_for(mini, **settings) -> TestClient:
-    project, store_dir = mini
-    return TestClient(create_app(Settings(query_workers=1, **settings), project, store_dir))
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,10 @@ import json
 
 import pyoxigraph as ox
 import pytest
-from starlette.testclient import TestClient
 
-from server_support import built_project
-from seccoop.server.app import create_app
+from server_support import built_project, client_for
 from seccoop.server.protocol import negotiate, RESULT_OFFERS, GRAPH_OFFERS, parse_accept
 from seccoop.server.worker import execute
-from seccoop.settings import Settings
 
 SCR = "https://w3id.org/seccoop/id/"
 SC = "https://w3id.org/seccoop/ontology#"
@@ -24,11 +21,6 @@ MEMBERS = "SELECT ?m WHERE { ?m sc:memberOf scr:sco } ORDER BY ?m"
 @pytest.fixture(scope="module")
 def mini(tmp_path_factory):
     return built_project(tmp_path_factory, "mini")
-
-
-def client_for(mini, **settings) -> TestClient:
-    project, store_dir = mini
-    return TestClient(create_app(Settings(**settings), project, store_dir))
 
 
 @pytest.fixture(scope="module")

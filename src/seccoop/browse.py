@@ -15,12 +15,17 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import GRAPH_BASE, PREFIXES
+from . import GRAPH_BASE, PREFIXES, SC
 from .queries import shorten
 from .store import INFERRED_GRAPH
 
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_SUBJECT = ox.NamedNode(PREFIXES["rdf"] + "subject")
+_PREDICATE = ox.NamedNode(PREFIXES["rdf"] + "predicate")
+_OBJECT = ox.NamedNode(PREFIXES["rdf"] + "object")
+_DERIVED_FROM = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
+_TEXT = ox.NamedNode(SC + "text")
 
 
 @dataclass
@@ -67,14 +72,22 @@ def label_of(store: ox.Store, term, cache: dict | None = None) -> str:
 
 
 def sources_of(store: ox.Store, s, p, o) -> list[tuple[str, str]]:
-    """The sentences (or background sources) stated to support the triple ``s p o``."""
-    if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
-        return []  # a blank node cannot be named from outside its document
-    query = f"""SELECT DISTINCT ?src ?text WHERE {{
-        ?st rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ; prov:wasDerivedFrom ?src .
-        OPTIONAL {{ ?src sc:text ?text }} }} ORDER BY ?src"""
-    rows = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
-    return [(row["src"].value, row["text"].value if row["text"] else "") for row in rows]
+    """The sentences (or background sources) stated to support the triple ``s p o``:
+    (source IRI, text) of every ``rdf:Statement`` reifying it, sorted by source."""
+    found = set()
+    for statement in (q.subject for q in store.quads_for_pattern(None, _SUBJECT, s)):
+        if not (_holds(store, statement, _PREDICATE, p) and _holds(store, statement, _OBJECT, o)):
+            continue
+        for derived in store.quads_for_pattern(statement, _DERIVED_FROM, None):
+            source = derived.object
+            texts = [t.object.value for t in store.quads_for_pattern(source, _TEXT, None)]
+            found.add((source.value if isinstance(source, ox.NamedNode) else str(source),
+                       texts[0] if texts else ""))
+    return sorted(found)
+
+
+def _holds(store: ox.Store, s, p, o) -> bool:
+    return any(True for _ in store.quads_for_pattern(s, p, o))
 
 
 def _facts(store: ox.Store, pattern: tuple, inferred: bool) -> list[Fact]:

@@ -28,19 +28,15 @@ from typing import Iterable, Mapping, Union
 
 import pyoxigraph as ox
 
-from . import INFERRED_GRAPH_IRI, PREFIXES, SC
-from .rules import RDF, RDFS, VOCAB_NAMESPACES, Closure
+from . import GRAPH_BASE, INFERRED_GRAPH_IRI
+from .browse import label_of, sources_of
+from .queries import shorten
+from .rules import RDF, VOCAB_NAMESPACES, Closure
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
-RDFS_LABEL = ox.NamedNode(RDFS + "label")
-_RDF_SUBJECT = ox.NamedNode(RDF + "subject")
-_RDF_PREDICATE = ox.NamedNode(RDF + "predicate")
-_RDF_OBJECT = ox.NamedNode(RDF + "object")
-_DERIVED_FROM = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
-_SC_TEXT = ox.NamedNode(SC + "text")
 
 
 # ----- store <-> engine ---------------------------------------------------------------------
@@ -127,49 +123,12 @@ def to_term(nt: str) -> Term:
     return next(iter(ox.parse(f"<urn:x> <urn:x> {nt} .", ox.RdfFormat.N_TRIPLES))).object
 
 
-def short_name(term: Term) -> str:
-    """A prefixed name (with seccoop's prefixes) or the term's N-Triples form."""
-    if isinstance(term, ox.NamedNode):
-        for prefix, ns in PREFIXES.items():
-            if term.value.startswith(ns) and term.value != ns:
-                return f"{prefix}:{term.value[len(ns):]}"
-        return f"<{term.value}>"
-    return str(term)
-
-
 def labels_for(store: ox.Store, terms: Iterable[Term]) -> dict:
-    """rdfs:label of each term (English or untagged preferred), else its short name."""
-    out = {}
-    for term in set(terms):
-        if isinstance(term, ox.Literal):
-            out[term] = str(term)
-            continue
-        best = None
-        for q in store.quads_for_pattern(term, RDFS_LABEL, None):
-            lang = q.object.language
-            rank = 0 if lang in (None, "en") else 1
-            if best is None or rank < best[0]:
-                best = (rank, q.object.value)
-        out[term] = best[1] if best else short_name(term)
-    return out
-
-
-def sources_of(store: ox.Store, triple: Triple) -> list[tuple[str, str]]:
-    """(source IRI, text) of the provenance statements reifying an asserted triple."""
-    s, p, o = triple
-    found = []
-    for q in store.quads_for_pattern(None, _RDF_SUBJECT, s):
-        st = q.subject
-        if not (any(True for _ in store.quads_for_pattern(st, _RDF_PREDICATE, p))
-                and any(True for _ in store.quads_for_pattern(st, _RDF_OBJECT, o))):
-            continue
-        for d in store.quads_for_pattern(st, _DERIVED_FROM, None):
-            texts = [t.object.value for t in store.quads_for_pattern(d.object, _SC_TEXT, None)]
-            item = (d.object.value if isinstance(d.object, ox.NamedNode) else str(d.object),
-                    texts[0] if texts else "")
-            if item not in found:
-                found.append(item)
-    return found
+    """Display label of each term: its rdfs:label (see :func:`seccoop.browse.label_of`);
+    literals in their N-Triples form."""
+    cache: dict = {}
+    return {t: str(t) if isinstance(t, ox.Literal) else label_of(store, t, cache)
+            for t in set(terms)}
 
 
 def _graphs_of(store: ox.Store, triple: Triple, inferred: ox.NamedNode) -> list[str]:
@@ -179,9 +138,7 @@ def _graphs_of(store: ox.Store, triple: Triple, inferred: ox.NamedNode) -> list[
         g = q.graph_name
         if g != inferred:
             name = g.value if isinstance(g, ox.NamedNode) else ""
-            if name.startswith(PREFIXES["sc"].replace("ontology#", "graph/")):
-                name = name[len(PREFIXES["sc"].replace("ontology#", "graph/")):]
-            names.append(name)
+            names.append(name[len(GRAPH_BASE):] if name.startswith(GRAPH_BASE) else name)
     return names
 
 
@@ -241,7 +198,7 @@ class _Explainer:
         triple = self.triple(t)
         rec = self.c.why.get(t)
         if rec is None:  # asserted: it was in the store before reasoning
-            e = Explanation(triple, "asserted", sources=sources_of(self.store, triple),
+            e = Explanation(triple, "asserted", sources=sources_of(self.store, *triple),
                             graphs=_graphs_of(self.store, triple, self.inferred))
         else:
             rule, premises = rec
@@ -281,7 +238,7 @@ def _fmt_triple(triple: Triple, labels: Mapping) -> str:
 def _label(term: Term, labels: Mapping | None) -> str:
     if labels and term in labels:
         return labels[term]
-    return short_name(term)
+    return shorten(term)
 
 
 def format_explanation(expl: Explanation, labels: Union[Mapping, ox.Store, None] = None) -> str:

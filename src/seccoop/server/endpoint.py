@@ -180,20 +180,7 @@ class SparqlApp:
 
     async def __call__(self, scope, receive, send):
         server = scope["app"].state.server
-        accept = host = ctype = length = None
-        for name, value in scope["headers"]:
-            if name == b"accept":
-                if accept is None:
-                    accept = value.decode("latin-1")
-            elif name == b"host":
-                if host is None:
-                    host = value.decode("latin-1")
-            elif name == b"content-type":
-                if ctype is None:
-                    ctype = value.decode("latin-1")
-            elif name == b"content-length":
-                if length is None:
-                    length = value
+        accept, host, ctype, length = _request_headers(scope["headers"])
         try:
             if scope["method"] == "POST":
                 limit = server.settings.max_body
@@ -242,6 +229,19 @@ class SparqlApp:
         await send({"type": "http.response.start", "status": 200,
                     "headers": [*headers, (b"content-length", b"%d" % len(body)), media]})
         await send({"type": "http.response.body", "body": body})
+
+
+_WANTED = {b"accept": 0, b"host": 1, b"content-type": 2, b"content-length": 3}
+
+
+def _request_headers(raw: list) -> tuple:
+    """(Accept, Host, Content-Type, Content-Length bytes): the first of each, as Starlette reads."""
+    found: list = [None, None, None, None]
+    for name, value in raw:
+        index = _WANTED.get(name)
+        if index is not None and found[index] is None:
+            found[index] = value if index == 3 else value.decode("latin-1")
+    return tuple(found)
 
 
 def _result_head(server, proven: bool, truncated: bool, fmt: str) -> tuple[list, tuple]:
