@@ -6,7 +6,14 @@ bounded duration, loopback only, load from `wrk` (GET with the URL-encoded query
 server runs with every guard on (SERVICE/LOAD check, timeout, row cap, body cap) and its
 default settings, except `--workers`: the bench passes `--workers 2` explicitly, what a
 user would choose on a 2-core machine (the server's own default is 1). Its fast path for
-proven-cheap queries (`--trust-below-ms`) is on by default, as for users.
+proven-cheap queries (`--trust-below-ms`) and its result cache (`--result-cache-mb`) are on
+by default, as for users.
+
+Because the result cache answers a repeated query without evaluating it, the bench also
+runs a second seccoop server with `--result-cache-mb 0` in the same rounds and prints its
+ratios beside the first: what the engine path costs when every request is evaluated.
+The targets are judged on the server as users get it (defaults); pass `--no-cache-too`
+to skip the second server.
 
     python bench/bench_server.py                   # 3 alternating rounds x 5 s
     python bench/bench_server.py --duration 10 --rounds 1 --workers 2
@@ -96,11 +103,12 @@ def warm_up(url: str, query: str, times: int = 6) -> str:
 
 
 def start_ours(project: Path, store: Path, port: int, workers: int, query_workers: int,
-               trust_below_ms: float):
+               trust_below_ms: float, result_cache_mb: float):
     proc = subprocess.Popen([sys.executable, "-m", "seccoop", "--project", str(project), "--store",
                              str(store), "serve", "--port", str(port), "--workers", str(workers),
                              "--query-workers", str(query_workers),
-                             "--trust-below-ms", str(trust_below_ms)],
+                             "--trust-below-ms", str(trust_below_ms),
+                             "--result-cache-mb", str(result_cache_mb)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return proc, f"http://127.0.0.1:{port}/sparql"
 
@@ -123,11 +131,81 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def main() -> int:
+    args = parse_args()
+    if not shutil.which("wrk") or not shutil.which("oxigraph"):
+        print("needs wrk (apt-get install wrk) and the oxigraph CLI (pip install oxigraph)")
+        return 2
+    queries = {name: (LUBM / "queries" / f"{name}.rq").read_text() for name in TARGETS}
+    expected = {"q1": 4, "q14": 5916}
+    configs = {"seccoop": args.result_cache_mb}
+    if not args.no_cache_too and args.result_cache_mb:
+        configs["no cache"] = 0.0
+    with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
+        project, store = prepare(Path(tmp))
+        procs, urls = [], {}
+        try:
+            for label, cache_mb in configs.items():
+                proc, urls[label] = start_ours(project, store, free_port(), args.workers,
+                                               args.query_workers, args.trust_below_ms, cache_mb)
+                procs.append(proc)
+            proc, urls["oxigraph"] = start_oxigraph(store, free_port())
+            procs.append(proc)
+            for url in urls.values():
+                wait_ready(url)
+            print(f"{args.connections} connections, {args.rounds} alternating rounds x "
+                  f"{args.duration} s per server and query; seccoop: "
+                  f"--workers {args.workers} (passed explicitly; server default "
+                  f"{DEFAULTS.workers}) x {args.query_workers} query processes, "
+                  f"--trust-below-ms {args.trust_below_ms:g}, --result-cache-mb "
+                  f"{args.result_cache_mb:g}, every guard on"
+                  + ("; 'no cache': the same with --result-cache-mb 0" if len(configs) > 1 else ""))
+            failed = False
+            for name, query in queries.items():
+                rates = measure(urls, query, expected[name], args)
+                ratios = {label: mean(rates[label]) / mean(rates["oxigraph"]) for label in configs}
+                verdict = "PASS" if ratios["seccoop"] >= TARGETS[name] else "FAIL"
+                failed |= verdict == "FAIL"
+                print(f"{name.upper():4} ({expected[name]:>5} rows)  oxigraph "
+                      f"{mean(rates['oxigraph']):9.1f} req/s  seccoop "
+                      f"{mean(rates['seccoop']):9.1f} req/s  ratio {ratios['seccoop']:5.2f}x  "
+                      f"target >= {TARGETS[name]}x  {verdict}")
+                if "no cache" in ratios:
+                    print(f"      no cache {mean(rates['no cache']):9.1f} req/s  ratio "
+                          f"{ratios['no cache']:5.2f}x (every request evaluated)")
+                print("      per round: " + " | ".join(
+                    f"{label} " + " ".join(f"{r:.0f}" for r in rates[label]) for label in rates))
+        finally:
+            for proc in procs:
+                stop(proc)
+    return 1 if failed else 0
+
+
+def measure(urls: dict, query: str, rows: int, args) -> dict[str, list[float]]:
+    """Requests per second of each server, rounds alternating the order of the servers."""
+    for label, url in urls.items():
+        check_answer(url, query, rows)
+        paths = warm_up(url, query)
+        if label != "oxigraph":
+            print(f"      {label} warm-up requests ran: {paths}")
+        wrk(url, query, 2, args.connections)  # warm-up under load
+    rates: dict[str, list[float]] = {label: [] for label in urls}
+    order = list(urls)
+    for round_ in range(args.rounds):  # rotate: no server always goes first
+        for label in order[round_ % len(order):] + order[:round_ % len(order)]:
+            rates[label].append(wrk(urls[label], query, args.duration, args.connections))
+    return rates
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3,
-                        help="alternating runs per server and query (the rate is their mean), "
-                             "so that load from elsewhere on the machine falls on both")
+                        help="rounds per query; each runs every server once, in a rotating "
+                             "order, so that load from elsewhere on the machine falls on all")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2,
                         help="our HTTP worker processes, passed explicitly (server default 1)")
@@ -135,53 +213,11 @@ def main() -> int:
                         help="query processes per HTTP worker")
     parser.add_argument("--trust-below-ms", type=float, default=DEFAULTS.trust_below_ms,
                         help="the fast path's threshold (0: every query in a query process)")
-    args = parser.parse_args()
-    if not shutil.which("wrk") or not shutil.which("oxigraph"):
-        print("needs wrk (apt-get install wrk) and the oxigraph CLI (pip install oxigraph)")
-        return 2
-    queries = {name: (LUBM / "queries" / f"{name}.rq").read_text() for name in TARGETS}
-    expected = {"q1": 4, "q14": 5916}
-    with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
-        project, store = prepare(Path(tmp))
-        ours, ours_url = start_ours(project, store, free_port(), args.workers, args.query_workers,
-                                    args.trust_below_ms)
-        oxi, oxi_url = start_oxigraph(store, free_port())
-        try:
-            wait_ready(ours_url)
-            wait_ready(oxi_url)
-            print(f"{args.connections} connections, {args.rounds} alternating rounds x "
-                  f"{args.duration} s per server and query; seccoop: "
-                  f"--workers {args.workers} (passed explicitly; server default "
-                  f"{DEFAULTS.workers}) x {args.query_workers} query processes, "
-                  f"--trust-below-ms {args.trust_below_ms:g}, every guard on")
-            failed = False
-            for name, query in queries.items():
-                for url in (ours_url, oxi_url):
-                    check_answer(url, query, expected[name])
-                path = warm_up(ours_url, query)
-                warm_up(oxi_url, query)
-                for url in (ours_url, oxi_url):
-                    wrk(url, query, 2, args.connections)  # warm-up under load
-                rates: dict[str, list[float]] = {oxi_url: [], ours_url: []}
-                for round_ in range(args.rounds):  # A B B A A B ...: neither always goes first
-                    order = (oxi_url, ours_url) if round_ % 2 == 0 else (ours_url, oxi_url)
-                    for url in order:
-                        rates[url].append(wrk(url, query, args.duration, args.connections))
-                rate_oxi = sum(rates[oxi_url]) / args.rounds
-                rate_ours = sum(rates[ours_url]) / args.rounds
-                ratio = rate_ours / rate_oxi
-                verdict = "PASS" if ratio >= TARGETS[name] else "FAIL"
-                failed |= verdict == "FAIL"
-                print(f"{name.upper():4} ({expected[name]:>5} rows)  oxigraph {rate_oxi:9.1f} req/s  "
-                      f"seccoop {rate_ours:9.1f} req/s  ratio {ratio:5.2f}x  "
-                      f"target >= {TARGETS[name]}x  {verdict}")
-                print(f"      seccoop warm-up requests ran: {path}")
-                print("      per round: oxigraph " + " ".join(f"{r:.0f}" for r in rates[oxi_url])
-                      + " | seccoop " + " ".join(f"{r:.0f}" for r in rates[ours_url]))
-        finally:
-            stop(ours)
-            stop(oxi)
-    return 1 if failed else 0
+    parser.add_argument("--result-cache-mb", type=float, default=DEFAULTS.result_cache_mb,
+                        help="the result cache of the judged server (0: off)")
+    parser.add_argument("--no-cache-too", action="store_true",
+                        help="skip the second server with --result-cache-mb 0")
+    return parser.parse_args()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 In-process tests use Starlette's TestClient; the timeout tests run a real `seccoop serve`.
 The ``X-Seccoop-Path`` header says how a result was computed: ``process`` (a killable query
-process) or ``proven`` (in the HTTP worker, after a cheap, complete first run).
+process) or ``proven`` (in the HTTP worker, after a cheap, complete first run). The result
+cache (tests/test_server_cache.py) would answer repeated jobs before either, so it is off
+here (``result_cache_mb=0``) except where a test says otherwise.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def mini(tmp_path_factory):
 @pytest.fixture(scope="module")
 def client(mini):
     # A generous threshold: a slow CI machine must not make cheap test queries look costly.
-    with client_for(mini, trust_below_ms=5000) as c:
+    with client_for(mini, trust_below_ms=5000, result_cache_mb=0) as c:
         yield c
 
 
@@ -106,7 +108,7 @@ def test_the_non_determinism_test_is_a_word_test():
 
 
 def test_truncated_results_are_never_proven(mini):
-    with client_for(mini, trust_below_ms=5000, max_rows=1) as c:
+    with client_for(mini, trust_below_ms=5000, max_rows=1, result_cache_mb=0) as c:
         for _ in range(3):
             r = c.get("/sparql", params={"query": MEMBERS})
             assert r.headers["x-sparql-truncated"] == "true"
@@ -121,7 +123,7 @@ def test_errors_are_never_proven(client):
 
 
 def test_zero_threshold_turns_the_fast_path_off(mini):
-    with client_for(mini, trust_below_ms=0) as c:
+    with client_for(mini, trust_below_ms=0, result_cache_mb=0) as c:
         for _ in range(3):
             r = c.get("/sparql", params={"query": MEMBERS})
             assert r.status_code == 200 and r.headers[PATH] == "process"
@@ -166,7 +168,7 @@ RUNAWAY = """SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n 
 def server(tmp_path_factory):
     root = make_project(tmp_path_factory.mktemp("fast-served-project"))
     with ServerProcess(root, tmp_path_factory.mktemp("fast-served-store"),
-                       "--timeout", str(TIMEOUT)) as running:
+                       "--timeout", str(TIMEOUT), "--result-cache-mb", "0") as running:
         yield running
 
 
@@ -191,7 +193,7 @@ def test_a_proven_job_that_runs_slow_is_demoted(mini, monkeypatch):
     import seccoop.server.pool as pool
 
     monkeypatch.setattr(pool, "DEMOTE_FACTOR", -1.0)  # any in-process run counts as too slow
-    with client_for(mini, trust_below_ms=5000) as c:
+    with client_for(mini, trust_below_ms=5000, result_cache_mb=0) as c:
         paths = [c.get("/sparql", params={"query": MEMBERS}).headers[PATH] for _ in range(4)]
         assert paths == ["process", "proven", "process", "proven"]
         assert runner(c).demoted == 2
@@ -257,14 +259,15 @@ SAME_REQUESTS = [
 ]
 
 
-@pytest.mark.parametrize("settings", [{}, {"cors": True, "max_rows": 1}])
+@pytest.mark.parametrize("settings", [{"result_cache_mb": 0}, {},
+                                      {"cors": True, "max_rows": 1, "result_cache_mb": 0}])
 def test_the_asgi_endpoint_sends_what_the_starlette_handler_sends(mini, settings):
     project, store_dir = mini
     fast = create_app(Settings(query_workers=1, trust_below_ms=5000, **settings), project,
                       store_dir)
     with TestClient(fast) as ours, TestClient(reference_app(mini, **settings)) as theirs:
         for method, params, headers, body in SAME_REQUESTS:
-            for _ in range(2):  # first in a query process, then proven where it may be
+            for _ in range(2):  # first in a query process, then proven or cached
                 got = ours.request(method, "/sparql", params=params, headers=headers,
                                    content=body, follow_redirects=False)
                 want = theirs.request(method, "/sparql", params=params, headers=headers,
@@ -273,7 +276,8 @@ def test_the_asgi_endpoint_sends_what_the_starlette_handler_sends(mini, settings
                 assert got.status_code == want.status_code, case
                 assert got.headers.raw == want.headers.raw, case
                 assert got.content == want.content, case
-        assert ours.app.state.server.runner.proven_runs > 0
+        used = ours.app.state.server.runner
+        assert (used.results.hits if used.results.limit else used.proven_runs) > 0
 
 
 def test_the_asgi_endpoint_caps_bodies_without_a_declared_length(mini):

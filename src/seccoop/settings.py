@@ -43,6 +43,12 @@ SETTINGS: tuple[Setting, ...] = (
             "process round trip; it is then bounded by that measured cost instead of by the "
             "kill timer, and forgotten if a run costs over 4x the threshold. Every new "
             "query still runs first in a killable process. 0 turns the fast path off.", "MS"),
+    Setting("result_cache_mb", 64.0, float,
+            "Memory per HTTP worker for remembered results: the store is read-only while "
+            "served, so a job (query, formats, dataset, row cap) that succeeded and calls no "
+            "RAND/NOW/UUID/STRUUID/BNODE is answered again from memory with the same bytes "
+            "(X-Seccoop-Path: cached); one result may take a quarter of it. Requests are "
+            "still checked first. 0 turns it off.", "MB"),
     Setting("max_rows", 10000, int,
             "Most solutions (or triples) returned; more are cut and flagged with the "
             "X-SPARQL-Truncated: true header.", "N"),
@@ -64,6 +70,7 @@ class Settings:
     query_workers: int = 2
     timeout: float = 10.0
     trust_below_ms: float = 25.0
+    result_cache_mb: float = 64.0
     max_rows: int = 10000
     max_body: int = 1_000_000
     allow_service: tuple = ()

@@ -57,14 +57,15 @@ class Server:
         self.store = ox.Store.read_only(self.store_path)
         self.pool = QueryPool(self.store_path, settings.query_workers, settings.timeout)
         # Jobs proven cheap in a query process run again in-process (see pool.py).
-        self.runner = QueryRunner(self.store, self.pool, settings.trust_below_ms)
+        self.runner = QueryRunner(self.store, self.pool, settings.trust_below_ms,
+                                  result_bytes=int(settings.result_cache_mb * 2**20))
         self._cache: dict = {}
         self._data_headers = {"Vary": "Accept"}
         if settings.cors:
             self._data_headers["Access-Control-Allow-Origin"] = "*"
-        # SPARQL results, by whether the job ran in-process (proven) or in a query process.
-        self.result_headers = {proven: {**self._data_headers, "X-Seccoop-Path": path}
-                               for proven, path in ((True, "proven"), (False, "process"))}
+        # SPARQL results, by how the runner answered: "cached", "proven" or "process".
+        self.result_headers = {path: {**self._data_headers, "X-Seccoop-Path": path}
+                               for path in ("cached", "proven", "process")}
 
     def data_headers(self) -> dict:
         """The headers of every data response (a fresh dict: callers may add to it)."""
@@ -210,7 +211,7 @@ async def _run_for_page(server: Server, sparql, base: str) -> tuple[ResultView |
     job = (sparql.query, "json", "ntriples", sparql.inferred, sparql.default_graphs or None,
            sparql.named_graphs or None, server.settings.max_rows, base)
     try:
-        (status, kind, _rows, truncated, body), _proven = await server.runner.run(job)
+        (status, kind, _rows, truncated, body), _path = await server.runner.run(job)
     except QueryTimeout as error:
         return None, f"query stopped: {error}", 503
     except QueryCrashed as error:

@@ -3,10 +3,10 @@
 Order of the checks: protocol (method, content type, body, parameters) → content
 negotiation → SERVICE/LOAD/update refusal (cached verdict, checked on every request) → the
 query runs: in a killable query process, or — when this exact job already ran there once,
-cheaply, successfully and uncut, and calls no non-deterministic function — in-process
-(:class:`seccoop.server.pool.QueryRunner` explains the fast path and what it bounds) →
-status, headers (``X-SPARQL-Truncated``; ``X-Seccoop-Path: proven`` or ``process`` says
-which way it ran), body.
+cheaply, successfully and uncut, and calls no non-deterministic function — in-process, or
+its remembered reply is sent (:class:`seccoop.server.pool.QueryRunner` explains the fast
+path, the result cache and what they bound) → status, headers (``X-SPARQL-Truncated``;
+``X-Seccoop-Path: process``, ``proven`` or ``cached`` says which way), body.
 
 :class:`SparqlApp` serves the route as a plain ASGI app: the common requests are answered
 without Starlette's Request/Response objects (measured: LUBM Q1 went from 0.41x to 0.50x
@@ -132,13 +132,13 @@ async def _run(request, server, sparql: SparqlRequest, result_fmt, graph_fmt) ->
            sparql.default_graphs or None, sparql.named_graphs or None, server.settings.max_rows,
            endpoint_url(request))
     try:
-        (status, kind, rows, truncated, body), proven = await server.runner.run(job)
+        (status, kind, rows, truncated, body), path = await server.runner.run(job)
     except (QueryTimeout, QueryCrashed) as error:
         return _failure(request, error)
     if status != "ok":
         return _not_ok(request, status, kind, body)
     fmt = graph_fmt if kind == "graph" else result_fmt
-    headers = server.result_headers[proven]  # shared: copied before adding to it
+    headers = server.result_headers[path]  # shared: copied before adding to it
     if truncated:
         headers = {**headers, "X-SPARQL-Truncated": "true",
                    "X-SPARQL-Max-Rows": str(server.settings.max_rows)}
@@ -176,7 +176,7 @@ class SparqlApp:
 
     def __init__(self):
         self._slow = request_response(sparql_endpoint)
-        self._heads: dict = {}  # (server, proven, truncated, fmt) -> (headers, content-type)
+        self._heads: dict = {}  # (server, path, truncated, fmt) -> (headers, content-type)
 
     async def __call__(self, scope, receive, send):
         server = scope["app"].state.server
@@ -214,17 +214,17 @@ class SparqlApp:
                _endpoint_url(scope["scheme"], host, endpoint if endpoint is None
                              or type(endpoint) is tuple else tuple(endpoint)))
         try:
-            (status, kind, rows, truncated, body), proven = await server.runner.run(job)
+            (status, kind, rows, truncated, body), path = await server.runner.run(job)
         except (QueryTimeout, QueryCrashed) as error:
             return await _failure(Request(scope, receive), error)(scope, receive, send)
         if status != "ok":
             response = _not_ok(Request(scope, receive), status, kind, body)
             return await response(scope, receive, send)
         fmt = graph_fmt if kind == "graph" else result_fmt
-        key = (server, proven, truncated, fmt)
+        key = (server, path, truncated, fmt)
         head = self._heads.get(key)
         if head is None:
-            head = self._heads[key] = _result_head(server, proven, truncated, fmt)
+            head = self._heads[key] = _result_head(server, path, truncated, fmt)
         headers, media = head
         await send({"type": "http.response.start", "status": 200,
                     "headers": [*headers, (b"content-length", b"%d" % len(body)), media]})
@@ -244,9 +244,9 @@ def _request_headers(raw: list) -> tuple:
     return tuple(found)
 
 
-def _result_head(server, proven: bool, truncated: bool, fmt: str) -> tuple[list, tuple]:
+def _result_head(server, path: str, truncated: bool, fmt: str) -> tuple[list, tuple]:
     """The headers :func:`_run`'s Response would send, but content-length (the same order)."""
-    headers = server.result_headers[proven]
+    headers = server.result_headers[path]
     if truncated:
         headers = {**headers, "X-SPARQL-Truncated": "true",
                    "X-SPARQL-Max-Rows": str(server.settings.max_rows)}

@@ -45,6 +45,16 @@ work every time. What it changes, honestly:
 
 ``--trust-below-ms 0`` turns the in-process path off: every query runs in a process.
 
+**Remembered results.** For the same reason — the store does not change under a server —
+the reply of a job that succeeded and calls no non-deterministic function is kept (a
+bounded LRU per HTTP worker, ``--result-cache-mb``; one reply may take at most a quarter
+of it) and an identical job later is answered with those bytes, without evaluating
+anything: a repeated query from a dashboard, a notebook or the query page's download
+links costs what sending its bytes costs. Nothing about the guards changes: the request is
+still checked (protocol, body cap, SERVICE/LOAD verdict) before the runner is asked, the
+reply was produced under the timeout and the row cap, and failures (timeouts, syntax and
+evaluation errors) are never kept. ``--result-cache-mb 0`` turns it off.
+
 *Where proven jobs run.* On the event-loop thread of the HTTP worker: while one runs, that
 worker's other requests (and its kill timers) wait — normally less than the threshold,
 and a run costing over ``DEMOTE_FACTOR`` times it demotes the job; other workers do not.
@@ -250,16 +260,19 @@ NONDETERMINISTIC = re.compile(r"\b(?:rand|now|uuid|struuid|bnode)\b|\\u", re.I)
 CACHE_SIZE = 4096                 # proven jobs per HTTP worker
 CACHE_CHARS = 16_000_000          # and at most this much query text in them
 DEMOTE_FACTOR = 4                 # an in-process run over factor x threshold forgets the job
+RESULT_SHARE = 4                  # one kept reply takes at most 1/RESULT_SHARE of the cache
 
 
 class QueryRunner:
-    """Runs a job in-process when proven cheap (see the module docstring), else in ``pool``.
+    """Answers a job from remembered results, else in-process when proven cheap, else in
+    ``pool`` (see the module docstring).
 
-    ``run`` returns ``(reply, proven)``; ``proven`` says the job ran in-process.
+    ``run`` returns ``(reply, path)``; ``path`` says how: ``"cached"``, ``"proven"`` (ran
+    in-process) or ``"process"`` (ran in a query process).
     """
 
     def __init__(self, store, pool: QueryPool, trust_below_ms: float,
-                 size: int = CACHE_SIZE, max_chars: int = CACHE_CHARS):
+                 size: int = CACHE_SIZE, max_chars: int = CACHE_CHARS, result_bytes: int = 0):
         from .worker import execute
 
         self.store, self.pool, self._execute = store, pool, execute
@@ -267,28 +280,38 @@ class QueryRunner:
         self.size, self.max_chars = size, max_chars
         self._proven: OrderedDict = OrderedDict()  # job -> length of its query text
         self._chars = 0
+        self.results = ResultCache(result_bytes)
         self.proven_runs = 0   # jobs answered in-process (tests, diagnostics)
         self.demoted = 0       # proven jobs forgotten after a costly in-process run
 
-    async def run(self, job: tuple) -> tuple[tuple, bool]:
+    async def run(self, job: tuple) -> tuple[tuple, str]:
         key = job if job[4] is None and job[5] is None else _hashable(job)
-        proven = self._proven
-        if key in proven:
-            proven.move_to_end(key)
-            # On the event-loop thread, on purpose: see "Where proven jobs run" above.
-            # CPU time of this thread: what the job cost, not how loaded the machine is.
-            started = time.thread_time()
-            reply = self._execute(self.store, *job, uncut=True, trusted=True)
-            if time.thread_time() - started > DEMOTE_FACTOR * self.trust_below:
-                self._forget(key)
-                self.demoted += 1
-            self.proven_runs += 1
-            return reply, True
-        reply, seconds = await self.pool.run(job)
-        if (seconds < self.trust_below and reply[0] == "ok" and not reply[3]
-                and not NONDETERMINISTIC.search(job[0])):
-            self._remember(key, len(job[0]))
-        return reply, False
+        reply = self.results.get(key)
+        if reply is not None:
+            return reply, "cached"
+        if key in self._proven:
+            reply, path = self._run_proven(key, job), "proven"
+        else:
+            reply, seconds = await self.pool.run(job)
+            path = "process"
+            if (seconds < self.trust_below and reply[0] == "ok" and not reply[3]
+                    and not NONDETERMINISTIC.search(job[0])):
+                self._remember(key, len(job[0]))
+        if reply[0] == "ok" and not NONDETERMINISTIC.search(job[0]):
+            self.results.put(key, reply, len(job[0]))
+        return reply, path
+
+    def _run_proven(self, key: tuple, job: tuple) -> tuple:
+        self._proven.move_to_end(key)
+        # On the event-loop thread, on purpose: see "Where proven jobs run" above.
+        # CPU time of this thread: what the job cost, not how loaded the machine is.
+        started = time.thread_time()
+        reply = self._execute(self.store, *job, uncut=True, trusted=True)
+        if time.thread_time() - started > DEMOTE_FACTOR * self.trust_below:
+            self._forget(key)
+            self.demoted += 1
+        self.proven_runs += 1
+        return reply
 
     def _remember(self, key: tuple, chars: int) -> None:
         if chars > self.max_chars or key in self._proven:
@@ -310,3 +333,44 @@ class QueryRunner:
 
 def _hashable(job: tuple) -> tuple:
     return (*job[:4], tuple(job[4] or ()), tuple(job[5] or ()), *job[6:])
+
+
+class ResultCache:
+    """Replies of successful jobs by job, least recently used first out, in ``limit`` bytes
+    (reply bodies plus query texts); a reply over ``limit / RESULT_SHARE`` is not kept.
+
+    >>> cache = ResultCache(400)
+    >>> cache.put(("ASK {}",), ("ok", "boolean", 1, False, b"x" * 90), 6)
+    >>> cache.get(("ASK {}",))[4] == b"x" * 90, cache.hits
+    (True, 1)
+    >>> cache.put(("big",), ("ok", "bindings", 9, False, b"x" * 200), 3)  # over 400 / 4
+    >>> cache.get(("big",)) is None
+    True
+    """
+
+    def __init__(self, limit: int):
+        self.limit = max(0, int(limit))
+        self._entries: OrderedDict = OrderedDict()  # key -> (reply, size)
+        self.size = 0
+        self.hits = 0
+
+    def get(self, key: tuple) -> tuple | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return entry[0]
+
+    def put(self, key: tuple, reply: tuple, query_chars: int) -> None:
+        size = len(reply[4]) + query_chars
+        if size * RESULT_SHARE > self.limit or key in self._entries:
+            return
+        self._entries[key] = (reply, size)
+        self.size += size
+        while self.size > self.limit:
+            _, (_, dropped) = self._entries.popitem(last=False)
+            self.size -= dropped
+
+    def __len__(self) -> int:
+        return len(self._entries)
