@@ -4,8 +4,12 @@ The public Python API::
 
     >>> from seccoop import open_store
     >>> store = open_store()                       # builds on first use, then opens read-only
-    >>> bool(store.query("ASK { ?s ?p ?o }"))
+    >>> bool(store.query("ASK { GRAPH ?g { ?forum a sc:Forum } }", prefixes=PREFIXES))
     True
+
+Facts live in named graphs, one per source file (and one for inferred triples), so a query
+on the store itself names them, as above, or passes ``use_default_graph_as_union=True``;
+``seccoop query``, the endpoint and :func:`seccoop.queries.run_query` do the latter.
 """
 
 __version__ = "0.1.0"

@@ -3,8 +3,8 @@
 Every function here is deterministic: inputs are sorted before use, there is no randomness,
 and coordinates are rounded when written out, so the same graph gives the same picture.
 
-    >>> position("2007-08")  == position("2007-08-01") + 15.5
-    True
+    >>> position("2007-08") - position("2007-08-01")   # a month's middle, a day's middle
+    15.0
     >>> ring(3, 100.0)[0]
     (0.0, -100.0)
 """
