@@ -53,12 +53,6 @@ def test_inferred_facts_are_marked_with_explanation_links(client):
 
 
 def test_explain(client):
-    from seccoop import reasoning
-
-    if not hasattr(reasoning, "explain"):
-        r = client.get("/explain", params={"s": SCR + "sco", "p": "x", "o": "<x>"})
-        assert r.status_code == 501
-        return
     params = {"s": SCR + "sco", "p": "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
               "o": "<https://w3id.org/seccoop/ontology#Organisation>"}
     r = client.get("/explain", params=params, headers={"Accept": "application/json"})
@@ -68,13 +62,43 @@ def test_explain(client):
     assert client.get("/explain", params={"s": "x"}).status_code == 400
 
 
-def test_explain_without_the_reasoning_function_is_501(client, monkeypatch):
+def test_explanations_share_one_closure(tmp_path_factory, monkeypatch):
     from seccoop import reasoning
 
-    monkeypatch.delattr(reasoning, "explain", raising=False)
-    r = client.get("/explain", params={"s": SCR + "sco", "p": SCR + "p", "o": "<urn:x>"},
-                   headers={"Accept": "application/json"})
-    assert r.status_code == 501 and "not" in r.json()["message"]
+    made = []
+    real = reasoning.explainer
+    monkeypatch.setattr(reasoning, "explainer", lambda store: made.append(1) or real(store))
+    project, store_dir = built_project(tmp_path_factory, "explain-once")
+    params = {"s": SCR + "sco", "p": SCR.replace("id/", "ontology#") + "hasMember",
+              "o": SCR + "china"}
+    with TestClient(create_app(Settings(query_workers=1), project, store_dir)) as c:
+        for _ in range(3):
+            r = c.get("/explain", params=params, headers={"Accept": "application/json"})
+            assert r.status_code == 200 and r.json()["status"] == "inferred", r.text
+    assert made == [1]
+
+
+def test_a_slow_explainer_is_bounded_by_the_timeout(tmp_path_factory, monkeypatch):
+    # A closure that takes longer than --timeout needs a large project; a slowed-down
+    # explainer stands in for one.
+    import time
+
+    from seccoop import reasoning
+
+    real = reasoning.explainer
+    monkeypatch.setattr(reasoning, "explainer", lambda store: time.sleep(2) or real(store))
+    project, store_dir = built_project(tmp_path_factory, "explain-slow")
+    params = {"s": SCR + "sco", "p": "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+              "o": "<https://w3id.org/seccoop/ontology#Organisation>"}
+    with TestClient(create_app(Settings(query_workers=1, timeout=0.5), project, store_dir)) as c:
+        started = time.monotonic()
+        r = c.get("/explain", params=params, headers={"Accept": "application/json"})
+        assert r.status_code == 503 and r.headers["retry-after"] == "5"
+        assert time.monotonic() - started < 1.5
+        assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        time.sleep(2)
+        r = c.get("/explain", params=params, headers={"Accept": "application/json"})
+        assert r.status_code == 200 and r.json()["status"] == "inferred"
 
 
 @pytest.mark.parametrize("ext,media,fmt", [

@@ -226,9 +226,20 @@ def explain(store: ox.Store, s: Term, p: Term, o: Term, *,
     >>> e.status
     'not entailed'
     """
+    return explainer(store, inferred_graph=inferred_graph).explain((s, p, o))
+
+
+def explainer(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None) -> "_Explainer":
+    """One recorded closure of ``store``'s asserted graphs, to explain many facts with
+    (``.explain((s, p, o))``): for a store that does not change, such as a server's.
+
+    >>> explainer(ox.Store()).explain((ox.NamedNode("urn:a"), RDF_TYPE,
+    ...                                ox.NamedNode("urn:B"))).status
+    'not entailed'
+    """
     inferred = _inferred(inferred_graph)
     closure = load_closure(store, inferred_graph=inferred, record=True)
-    return _Explainer(store, closure, inferred).explain((s, p, o))
+    return _Explainer(store, closure, inferred)
 
 
 def _fmt_triple(triple: Triple, labels: Mapping) -> str:

@@ -2,6 +2,12 @@
 
 Terms are given in N-Triples syntax or as bare IRIs; JSON or HTML by content negotiation.
 
+The closure with its derivation records is computed once per HTTP worker, on the first
+request, and kept (the store does not change under a server): concurrent first requests
+wait for that one computation rather than each starting their own, and a client waits at
+most ``--timeout`` for it (503 with Retry-After meanwhile; the computation goes on and
+serves the requests after).
+
     >>> parse_term("<urn:a>").value
     'urn:a'
     >>> parse_term('"x"@en').language
@@ -10,6 +16,7 @@ Terms are given in N-Triples syntax or as bare IRIs; JSON or HTML by content neg
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pyoxigraph as ox
@@ -36,10 +43,6 @@ async def explain_endpoint(request: Request) -> Response:
     from .. import reasoning
 
     fmt = negotiate(request.headers.get("accept"), OFFERS) or "json"
-    explain = getattr(reasoning, "explain", None)
-    if explain is None:
-        return _error(fmt, 501, "explanations need seccoop.reasoning.explain, which this "
-                                "version does not have yet")
     params = request.query_params
     try:
         s, p, o = (parse_term(params[name]) for name in ("s", "p", "o"))
@@ -50,7 +53,13 @@ async def explain_endpoint(request: Request) -> Response:
     except (ValueError, SyntaxError) as error:
         return _error(fmt, 400, f"not an RDF term: {error}")
     server = request.app.state.server
-    expl = await run_in_threadpool(explain, server.store, s, p, o)
+    try:
+        explainer = await asyncio.wait_for(asyncio.shield(_explainer(server)),
+                                           server.settings.timeout)
+    except asyncio.TimeoutError:
+        return _error(fmt, 503, "the reasoner is still preparing explanations; try again "
+                                "shortly", headers={"Retry-After": "5"})
+    expl = await run_in_threadpool(explainer.explain, (s, p, o))
     labels = await run_in_threadpool(reasoning.labels_for, server.store, expl.terms())
     if fmt == "json":
         return Response(json.dumps(reasoning.explanation_to_json(expl, labels)), 200,
@@ -58,12 +67,25 @@ async def explain_endpoint(request: Request) -> Response:
     return HTMLResponse(_page(expl, labels), headers={"Vary": "Accept"})
 
 
-def _error(fmt: str, status: int, message: str) -> Response:
+def _explainer(server) -> asyncio.Future:
+    """The worker's one explainer (see the module docstring), started on first use; a
+    failed computation is forgotten so that a later request tries again."""
+    from .. import reasoning
+
+    future = getattr(server, "explainer_future", None)
+    if future is None or (future.done() and future.exception() is not None):
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(None, reasoning.explainer, server.store)
+        server.explainer_future = future
+    return future
+
+
+def _error(fmt: str, status: int, message: str, headers: dict | None = None) -> Response:
     if fmt == "json":
-        return Response(json.dumps({"error": "explain", "message": message}), status,
+        return Response(json.dumps({"error": "explain", "message": message}), status, headers,
                         media_type="application/json")
     return HTMLResponse(layout("Explanation", f'<h1>Explanation</h1><p class="error">{esc(message)}</p>'),
-                        status)
+                        status, headers)
 
 
 def _triple_html(triple, labels) -> str:

@@ -32,10 +32,10 @@ EXTRA_SECTIONS: dict[str, list[Callable[..., str]]] = {}
 def register_section(page: str, render: Callable[..., str]) -> None:
     """Add a section to ``page`` ("home", "entity", "ontology", "query").
 
-    >>> register_section("home", lambda store, **context: "<section>hi</section>")
-    >>> extra_sections("home", None)
+    >>> register_section("example", lambda store, **context: "<section>hi</section>")
+    >>> extra_sections("example", None)
     '<section>hi</section>'
-    >>> EXTRA_SECTIONS.clear()
+    >>> del EXTRA_SECTIONS["example"]
     """
     EXTRA_SECTIONS.setdefault(page, []).append(render)
 
