@@ -177,3 +177,25 @@ def test_remembered_results_on_the_real_server(tmp_path_factory):
     assert replies[0].content == replies[2].content
     assert [b["m"]["value"] for b in replies[2].json()["results"]["bindings"]] == [
         "https://w3id.org/seccoop/id/china", "https://w3id.org/seccoop/id/russia"]
+
+
+def test_an_allowed_service_is_called_every_time(mini, tmp_path_factory):
+    """With --allow-service, a SERVICE query reaches the other endpoint on every request:
+    its answer is that server's, so it is neither remembered nor run outside a process."""
+    root = make_project(tmp_path_factory.mktemp("remote-project"))
+    with ServerProcess(root, tmp_path_factory.mktemp("remote-store")) as remote:
+        endpoint = remote.url + "/sparql"
+        query = ("SELECT ?m WHERE { SERVICE <%s> { ?m <https://w3id.org/seccoop/ontology#memberOf>"
+                 " <https://w3id.org/seccoop/id/sco> } } ORDER BY ?m" % endpoint)
+        with client_for(mini, trust_below_ms=5000) as refusing:
+            r = refusing.get("/sparql", params={"query": query})
+            assert r.status_code == 400 and "SERVICE" in r.text
+        with client_for(mini, trust_below_ms=5000, allow_service=(endpoint,)) as c:
+            replies = [c.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+                       for _ in range(3)]
+            assert cache(c).hits == 0 and len(cache(c)) == 0
+    for r in replies:
+        assert r.status_code == 200, r.text
+        assert r.headers[PATH] == "process"
+        assert r.text.split() == ["m", "https://w3id.org/seccoop/id/china",
+                                  "https://w3id.org/seccoop/id/russia"]

@@ -38,7 +38,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("trust_below_ms", 25.0, float,
             "Fast path: a query job (query, formats, dataset, row cap) that already ran once "
             "in a query process, succeeded uncut in less than this many milliseconds and "
-            "calls no RAND/NOW/UUID/STRUUID/BNODE is run again in the HTTP worker itself, on "
+            "calls no RAND/NOW/UUID/STRUUID/BNODE/SERVICE is run again in the HTTP worker itself, on "
             "its event loop (the store is read-only, so it costs the same), skipping the "
             "process round trip; it is then bounded by that measured cost instead of by the "
             "kill timer, and forgotten if a run costs over 4x the threshold. Every new "
@@ -46,7 +46,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("result_cache_mb", 64.0, float,
             "Memory per HTTP worker for remembered results: the store is read-only while "
             "served, so a job (query, formats, dataset, row cap) that succeeded and calls no "
-            "RAND/NOW/UUID/STRUUID/BNODE is answered again from memory with the same bytes "
+            "RAND/NOW/UUID/STRUUID/BNODE/SERVICE is answered again from memory with the same bytes "
             "(X-Seccoop-Path: cached); one result may take a quarter of it. Requests are "
             "still checked first. 0 turns it off.", "MB"),
     Setting("max_rows", 10000, int,

@@ -26,8 +26,8 @@ that has already run once in a query process and
 - finished with status ``ok``, not cut by the row cap,
 - within ``trust_below_ms`` of wall-clock time (measured in the query process, around
   :func:`execute` only), and
-- does not mention a non-deterministic function (RAND, NOW, UUID, STRUUID, BNODE; a
-  conservative word test, which also refuses any ``\\u`` escape),
+- does not mention a non-deterministic function (RAND, NOW, UUID, STRUUID, BNODE) or
+  SERVICE (a conservative word test, which also refuses any ``\\u`` escape),
 
 is remembered (a bounded LRU per HTTP worker), and later runs of the identical job call
 :func:`execute` in the HTTP worker itself, over the worker's own read-only store. This is
@@ -252,11 +252,13 @@ class QueryPool:
         self._all.clear()
 
 
-# Built-in functions whose value changes between runs (and so may change a query's work).
+# Built-in functions whose value changes between runs (and so may change a query's work),
+# and SERVICE (allowed only with --allow-service): its answer and its cost are another
+# server's, so such a query is neither remembered nor run outside a killable process.
 # Whole words, case-insensitive; a codepoint escape (\u, \U) could spell one, so any
 # backslash-u counts too. Strings, comments and variables named so are refused as well:
 # conservative on purpose.
-NONDETERMINISTIC = re.compile(r"\b(?:rand|now|uuid|struuid|bnode)\b|\\u", re.I)
+NONDETERMINISTIC = re.compile(r"\b(?:rand|now|uuid|struuid|bnode|service)\b|\\u", re.I)
 CACHE_SIZE = 4096                 # proven jobs per HTTP worker
 CACHE_CHARS = 16_000_000          # and at most this much query text in them
 DEMOTE_FACTOR = 4                 # an in-process run over factor x threshold forgets the job
