@@ -5,15 +5,16 @@ LUBM(1) plus its closure (../shared/lubm), laid out as a temporary project and b
 bounded duration, loopback only, load from `wrk` (GET with the URL-encoded query). Our
 server runs with every guard on (SERVICE/LOAD check, timeout, row cap, body cap) and its
 default settings, except `--workers`: the bench passes `--workers 2` explicitly, what a
-user would choose on a 2-core machine (the server's own default is 1). Its fast path for
-proven-cheap queries (`--trust-below-ms`) and its result cache (`--result-cache-mb`) are on
-by default, as for users.
+user would choose on a 2-core machine (the server's own default is 1). Its result cache
+(`--result-cache-mb`) is on by default, as for users; its fast path (`--trust-below-ms`) is
+off by default, as for users.
 
 Because the result cache answers a repeated query without evaluating it, the bench also
-runs a second seccoop server with `--result-cache-mb 0` in the same rounds and prints its
-ratios beside the first: what the engine path costs when every request is evaluated.
+runs, in the same rounds, two seccoop servers with `--result-cache-mb 0` and prints their
+ratios beside: "no cache" (every request evaluated in a killable query process) and "no
+cache, fast path" (`--trust-below-ms 25`: evaluated in the HTTP worker once proven cheap).
 The targets are judged on the server as users get it (defaults); pass `--no-cache-too`
-to skip the second server.
+to skip the other two.
 
     python bench/bench_server.py                   # 3 alternating rounds x 5 s
     python bench/bench_server.py --duration 10 --rounds 1 --workers 2
@@ -137,16 +138,17 @@ def main() -> int:
         return 2
     queries = {name: (LUBM / "queries" / f"{name}.rq").read_text() for name in TARGETS}
     expected = {"q1": 4, "q14": 5916}
-    configs = {"seccoop": args.result_cache_mb}
+    configs = {"seccoop": (args.trust_below_ms, args.result_cache_mb)}
     if not args.no_cache_too and args.result_cache_mb:
-        configs["no cache"] = 0.0
+        configs["no cache"] = (args.trust_below_ms, 0.0)
+        configs["no cache, fast path"] = (25.0, 0.0)
     with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
         project, store = prepare(Path(tmp))
         procs, urls = [], {}
         try:
-            for label, cache_mb in configs.items():
+            for label, (trust_ms, cache_mb) in configs.items():
                 proc, urls[label] = start_ours(project, store, free_port(), args.workers,
-                                               args.query_workers, args.trust_below_ms, cache_mb)
+                                               args.query_workers, trust_ms, cache_mb)
                 procs.append(proc)
             proc, urls["oxigraph"] = start_oxigraph(store, free_port())
             procs.append(proc)
@@ -158,7 +160,8 @@ def main() -> int:
                   f"{DEFAULTS.workers}) x {args.query_workers} query processes, "
                   f"--trust-below-ms {args.trust_below_ms:g}, --result-cache-mb "
                   f"{args.result_cache_mb:g}, every guard on"
-                  + ("; 'no cache': the same with --result-cache-mb 0" if len(configs) > 1 else ""))
+                  + ("; 'no cache': the same with --result-cache-mb 0; 'no cache, fast path': "
+                     "also --trust-below-ms 25" if len(configs) > 1 else ""))
             failed = False
             for name, query in queries.items():
                 rates = measure(urls, query, expected[name], args)
@@ -169,9 +172,9 @@ def main() -> int:
                       f"{mean(rates['oxigraph']):9.1f} req/s  seccoop "
                       f"{mean(rates['seccoop']):9.1f} req/s  ratio {ratios['seccoop']:5.2f}x  "
                       f"target >= {TARGETS[name]}x  {verdict}")
-                if "no cache" in ratios:
-                    print(f"      no cache {mean(rates['no cache']):9.1f} req/s  ratio "
-                          f"{ratios['no cache']:5.2f}x (every request evaluated)")
+                for label in list(configs)[1:]:
+                    print(f"      {label + ':':21} {mean(rates[label]):9.1f} req/s  ratio "
+                          f"{ratios[label]:5.2f}x (every request evaluated)")
                 print("      per round: " + " | ".join(
                     f"{label} " + " ".join(f"{r:.0f}" for r in rates[label]) for label in rates))
         finally:
@@ -212,11 +215,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--query-workers", type=int, default=DEFAULTS.query_workers,
                         help="query processes per HTTP worker")
     parser.add_argument("--trust-below-ms", type=float, default=DEFAULTS.trust_below_ms,
-                        help="the fast path's threshold (0: every query in a query process)")
+                        help="the judged server's fast-path threshold (0, the default: off)")
     parser.add_argument("--result-cache-mb", type=float, default=DEFAULTS.result_cache_mb,
                         help="the result cache of the judged server (0: off)")
     parser.add_argument("--no-cache-too", action="store_true",
-                        help="skip the second server with --result-cache-mb 0")
+                        help="skip the two servers with --result-cache-mb 0")
     return parser.parse_args()
 
 

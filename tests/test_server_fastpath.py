@@ -130,10 +130,13 @@ def test_zero_threshold_turns_the_fast_path_off(mini):
         assert runner(c).proven_runs == 0 and len(runner(c)) == 0
 
 
-def test_the_threshold_is_in_the_settings_table():
+def test_the_fast_path_is_off_by_default(mini):
     setting = next(s for s in SETTINGS if s.name == "trust_below_ms")
-    assert setting.default == Settings().trust_below_ms > 0
-    assert "0 turns the fast path off" in setting.help
+    assert setting.default == Settings().trust_below_ms == 0
+    assert "off by default" in setting.help
+    with client_for(mini, result_cache_mb=0) as c:  # every evaluation under the kill timer
+        paths = [c.get("/sparql", params={"query": MEMBERS}).headers[PATH] for _ in range(3)]
+        assert paths == ["process"] * 3 and runner(c).proven_runs == 0
 
 
 def test_the_query_page_uses_the_fast_path_too(client):
@@ -168,7 +171,8 @@ RUNAWAY = """SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n 
 def server(tmp_path_factory):
     root = make_project(tmp_path_factory.mktemp("fast-served-project"))
     with ServerProcess(root, tmp_path_factory.mktemp("fast-served-store"),
-                       "--timeout", str(TIMEOUT), "--result-cache-mb", "0") as running:
+                       "--timeout", str(TIMEOUT), "--result-cache-mb", "0",
+                       "--trust-below-ms", "5000") as running:
         yield running
 
 

@@ -35,14 +35,15 @@ SETTINGS: tuple[Setting, ...] = (
             "Query processes per HTTP worker; a query that overruns the timeout is killed "
             "with its process, which is then replaced.", "N"),
     Setting("timeout", 10.0, float, "Wall-clock limit of one SPARQL query, in seconds.", "SECONDS"),
-    Setting("trust_below_ms", 25.0, float,
-            "Fast path: a query job (query, formats, dataset, row cap) that already ran once "
+    Setting("trust_below_ms", 0.0, float,
+            "Fast path, off by default (0: every evaluation runs in a killable query process). "
+            "When set, a query job (query, formats, dataset, row cap) that already ran once "
             "in a query process, succeeded uncut in less than this many milliseconds and "
-            "calls no RAND/NOW/UUID/STRUUID/BNODE/SERVICE is run again in the HTTP worker itself, on "
-            "its event loop (the store is read-only, so it costs the same), skipping the "
-            "process round trip; it is then bounded by that measured cost instead of by the "
-            "kill timer, and forgotten if a run costs over 4x the threshold. Every new "
-            "query still runs first in a killable process. 0 turns the fast path off.", "MS"),
+            "calls no RAND/NOW/UUID/STRUUID/BNODE/SERVICE is run again in the HTTP worker "
+            "itself, on its event loop (the store is read-only, so it costs the same), "
+            "skipping the process round trip; it is then bounded by that measured cost "
+            "instead of by the kill timer, and forgotten if a run costs over 4x the "
+            "threshold. Results the cache below remembers need neither.", "MS"),
     Setting("result_cache_mb", 64.0, float,
             "Memory per HTTP worker for remembered results: the store is read-only while "
             "served, so a job (query, formats, dataset, row cap) that succeeded and calls no "
@@ -69,7 +70,7 @@ class Settings:
     workers: int = 1
     query_workers: int = 2
     timeout: float = 10.0
-    trust_below_ms: float = 25.0
+    trust_below_ms: float = 0.0
     result_cache_mb: float = 64.0
     max_rows: int = 10000
     max_body: int = 1_000_000

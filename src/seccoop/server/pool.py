@@ -43,7 +43,10 @@ work every time. What it changes, honestly:
   is forgotten, so its next run is measured in a query process again;
 - the SERVICE/LOAD verdict is checked before any of this for every request (callers do it).
 
-``--trust-below-ms 0`` turns the in-process path off: every query runs in a process.
+The fast path is off by default (``--trust-below-ms 0``): every evaluation then runs in a
+query process under the kill timer, and repeated jobs are served by the result cache below
+instead. It predates the cache and remains for the jobs the cache does not keep (replies
+over their share of it, or evicted).
 
 **Remembered results.** For the same reason — the store does not change under a server —
 the reply of a job that succeeded and calls no non-deterministic function is kept (a
