@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from server_support import ServerProcess, built_project, client_for, make_project
-from seccoop.server.pool import RESULT_SHARE, ResultCache
+from seccoop.server.pool import ENTRY_OVERHEAD, RESULT_SHARE, ResultCache
 from seccoop.settings import SETTINGS, Settings
 
 MEMBERS = "SELECT ?m WHERE { ?m sc:memberOf scr:sco } ORDER BY ?m"
@@ -136,26 +136,53 @@ def test_zero_turns_the_cache_off(mini):
 
 def test_a_reply_over_its_share_of_the_memory_is_not_kept(mini):
     everything = "CONSTRUCT WHERE { ?s ?p ?o }"
-    with client_for(mini, result_cache_mb=2000 / 2**20) as c:  # 2,000 bytes
+    limit = 8 * ENTRY_OVERHEAD
+    with client_for(mini, result_cache_mb=limit / 2**20) as c:
         sizes = []
         for _ in range(2):
             r = c.get("/sparql", params={"query": everything}, headers={"Accept": "text/turtle"})
             assert r.status_code == 200 and r.headers[PATH] != "cached"
             sizes.append(len(r.content))
-        assert sizes[0] * RESULT_SHARE > 2000
-        assert cache(c).size <= 2000
+        assert sizes[0] * RESULT_SHARE > limit
+        assert cache(c).size <= limit
+        small = [c.get("/sparql", params={"query": f"ASK {{}} # {i}"}) for i in range(3)]
+        assert [r.headers[PATH] for r in small] == ["process"] * 3
+        assert c.get("/sparql", params={"query": "ASK {} # 2"}).headers[PATH] == "cached"
 
 
 def test_the_least_recently_used_reply_goes_first():
     reply = ("ok", "bindings", 1, False, b"x" * 10)
-    kept = ResultCache(4 * 15)  # four replies of 10 bytes with a 5-character query
+    entry = 10 + 5 + ENTRY_OVERHEAD  # body, query text, bookkeeping
+    kept = ResultCache(4 * entry)  # four replies
     for name in ("a", "b", "c", "d"):
         kept.put((name,), reply, 5)
     assert kept.get(("a",)) is reply  # a is now the most recently used
     kept.put(("e",), reply, 5)
     assert kept.get(("b",)) is None
     assert [kept.get((n,)) is reply for n in "acde"] == [True] * 4
-    assert kept.size == 60 and len(kept) == 4
+    assert kept.size == 4 * entry and len(kept) == 4
+
+
+def test_many_tiny_replies_stay_within_the_limit():
+    kept = ResultCache(64 * ENTRY_OVERHEAD)
+    for i in range(10_000):
+        kept.put((f"ASK {{}} # {i}",), ("ok", "boolean", 1, False, b"true"), 12)
+    assert len(kept) < 64 and kept.size <= 64 * ENTRY_OVERHEAD
+
+
+def test_an_entry_costs_less_than_its_counted_overhead():
+    import tracemalloc
+
+    kept = ResultCache(10**9)
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for i in range(2000):  # a realistic key: the job tuple /sparql builds
+        job = (f"SELECT * WHERE {{ ?s ?p {i} }}", "json", "turtle", True, None, None, 10000,
+               "http://127.0.0.1:8000/sparql")
+        kept.put(job, ("ok", "bindings", 0, False, b'{"head":{}}'), len(job[0]))
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert grown / 2000 < ENTRY_OVERHEAD + 40 + 11  # + query text and body
 
 
 def test_the_query_page_uses_remembered_results(client):

@@ -266,6 +266,8 @@ CACHE_SIZE = 4096                 # proven jobs per HTTP worker
 CACHE_CHARS = 16_000_000          # and at most this much query text in them
 DEMOTE_FACTOR = 4                 # an in-process run over factor x threshold forgets the job
 RESULT_SHARE = 4                  # one kept reply takes at most 1/RESULT_SHARE of the cache
+ENTRY_OVERHEAD = 1024             # bytes counted per kept reply beyond its body and query:
+                                  # the key, the tuples and the LRU links (measured ~0.5 KiB)
 
 
 class QueryRunner:
@@ -342,13 +344,14 @@ def _hashable(job: tuple) -> tuple:
 
 class ResultCache:
     """Replies of successful jobs by job, least recently used first out, in ``limit`` bytes
-    (reply bodies plus query texts); a reply over ``limit / RESULT_SHARE`` is not kept.
+    (each reply counts its body, its query text and ``ENTRY_OVERHEAD``, so that many tiny
+    replies cannot outgrow the limit either); a reply over ``limit / RESULT_SHARE`` is not kept.
 
-    >>> cache = ResultCache(400)
+    >>> cache = ResultCache(8 * ENTRY_OVERHEAD)
     >>> cache.put(("ASK {}",), ("ok", "boolean", 1, False, b"x" * 90), 6)
     >>> cache.get(("ASK {}",))[4] == b"x" * 90, cache.hits
     (True, 1)
-    >>> cache.put(("big",), ("ok", "bindings", 9, False, b"x" * 200), 3)  # over 400 / 4
+    >>> cache.put(("big",), ("ok", "bindings", 9, False, b"x" * 2000), 3)  # over a quarter
     >>> cache.get(("big",)) is None
     True
     """
@@ -368,7 +371,7 @@ class ResultCache:
         return entry[0]
 
     def put(self, key: tuple, reply: tuple, query_chars: int) -> None:
-        size = len(reply[4]) + query_chars
+        size = len(reply[4]) + query_chars + ENTRY_OVERHEAD
         if size * RESULT_SHARE > self.limit or key in self._entries:
             return
         self._entries[key] = (reply, size)
