@@ -175,8 +175,26 @@ def test_service_description(client):
     assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in objects
     assert any(t.predicate.value == SC + "maxRows" and t.object.value == "10000" for t in triples)
     assert "MATERIALISED" in r.text
+    comment = next(t.object.value for t in triples if t.predicate.value.endswith("#comment")
+                   and "Limits" in t.object.value)
+    assert "SERVICE and LOAD are refused" in comment and "from memory (up to 64 MB" in comment
     r = client.get("/sparql", headers={"Accept": "application/ld+json"})
     assert r.status_code == 200 and json.loads(r.text)
+
+
+def test_service_description_states_the_settings_in_use():
+    from seccoop.server.datadocs import service_description
+    from seccoop.settings import Settings
+
+    text = service_description("http://h", Settings(result_cache_mb=0, max_rows=7,
+                                                    allow_service=("http://example.org/q",)))
+    triples = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
+    comment = next(t.object.value for t in triples if t.predicate.value.endswith("#comment")
+                   and "Limits" in t.object.value)
+    assert "SERVICE may call only http://example.org/q" in comment
+    assert "memory" not in comment and "at most 7 rows" in comment
+    with pytest.raises(ValueError):
+        service_description("http://h", Settings(allow_service=('x" ; a <y',)))
 
 
 def test_void(client):

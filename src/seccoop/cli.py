@@ -401,9 +401,13 @@ def serve(ctx, **options):
     from .server import run
     from .settings import Settings
 
+    try:
+        settings = Settings.from_dict(options)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     ctx.open_store()  # builds first when stale, with the CLI's messages on failure
     with user_errors():
-        run(Settings.from_dict(options), ctx.project, ctx.store_dir,
+        run(settings, ctx.project, ctx.store_dir,
             announce=lambda line: click.echo(line, err=False))
 
 

@@ -76,6 +76,23 @@ class Settings:
     max_body: int = 1_000_000
     allow_service: tuple = ()
 
+    def __post_init__(self):
+        problems = [f"--{name.replace('_', '-')} must be {rule}"
+                    for name, ok, rule in (
+                        ("port", 0 <= self.port <= 65535, "between 0 and 65535"),
+                        ("workers", self.workers >= 1, "at least 1"),
+                        ("query_workers", self.query_workers >= 1, "at least 1"),
+                        ("timeout", self.timeout > 0, "over 0"),
+                        ("trust_below_ms", self.trust_below_ms >= 0, "0 or more"),
+                        ("result_cache_mb", self.result_cache_mb >= 0, "0 or more"),
+                        ("max_rows", self.max_rows >= 1, "at least 1"),
+                        ("max_body", self.max_body >= 1, "at least 1"))
+                    if not ok]
+        problems += [f"--allow-service {iri!r} is not an http(s) IRI"
+                     for iri in self.allow_service if not _is_http_iri(iri)]
+        if problems:
+            raise ValueError("; ".join(problems))
+
     def to_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
@@ -86,6 +103,23 @@ class Settings:
         if "allow_service" in values:
             values["allow_service"] = tuple(values["allow_service"] or ())
         return cls(**values)
+
+
+def _is_http_iri(text: str) -> bool:
+    """An absolute http(s) IRI with a host and none of the characters IRIs exclude.
+
+    >>> _is_http_iri("https://query.wikidata.org/sparql"), _is_http_iri('http://x/" ; <y')
+    (True, False)
+    """
+    from urllib.parse import urlsplit
+
+    if any(c in text for c in '<>"{}|\\^` ') or any(ord(c) < 33 for c in text):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _check_table_matches_dataclass() -> None:

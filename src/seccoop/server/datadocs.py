@@ -46,6 +46,13 @@ def service_description(base: str, settings: Settings) -> str:
     formats = "\n".join(f"    sd:resultFormat <{_format_iri(f)}> ;" for f in
                         (*RESULT_FORMAT_NAMES, "turtle", "ntriples", "nquads", "trig",
                          "jsonld", "rdfxml"))
+    remote = "SERVICE and LOAD are refused"
+    if settings.allow_service:  # NamedNode refuses what is not an IRI (no quote can slip in)
+        allowed = ", ".join(ox.NamedNode(iri).value for iri in settings.allow_service)
+        remote = f"LOAD is refused; SERVICE may call only {allowed}"
+    cache = (f" Replies to repeated queries may come from memory (up to "
+             f"{settings.result_cache_mb:g} MB per worker): the store does not change while "
+             f"it is served." if settings.result_cache_mb > 0 else "")
     return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix void: <http://rdfs.org/ns/void#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -75,7 +82,7 @@ def service_description(base: str, settings: Settings) -> str:
     sc:timeoutSeconds "{settings.timeout:g}"^^xsd:decimal ;
     sc:maxRows {settings.max_rows} ;
     sc:maxRequestBytes {settings.max_body} ;
-    rdfs:comment "Limits: each query is stopped after {settings.timeout:g} s (503); at most {settings.max_rows} rows or triples are returned (more are cut, with the header X-SPARQL-Truncated: true); request bodies up to {settings.max_body} bytes. SERVICE and LOAD are refused; SPARQL Update is not offered." .
+    rdfs:comment "Limits: each query is stopped after {settings.timeout:g} s (503); at most {settings.max_rows} rows or triples are returned (more are cut, with the header X-SPARQL-Truncated: true); request bodies up to {settings.max_body} bytes. {remote}; SPARQL Update is not offered.{cache}" .
 """
 
 
