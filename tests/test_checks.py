@@ -23,6 +23,8 @@ BAD = {
     "resources-labelled-in-english": 'scr:unlabelled-city a sc:City ; rdfs:label "Ville"@fr .',
     "dates-well-typed": 'scr:bishkek-summit-2007 sc:endDate "2007-08"^^xsd:gYearMonth .',
     "meetings-of-forum-members-exist": "scr:bishkek-summit-2007 sc:host scr:japan .",
+    "statements-without-provenance":
+        'scr:membership-sco-china sc:attestedUntil "2012"^^xsd:gYear .',
 }
 
 

@@ -86,3 +86,15 @@ def test_every_fact_can_be_traced_to_a_text(store):
         ?st rdf:subject scr:arf-guidelines-disaster-relief ; rdf:predicate sc:draftedBy ;
             rdf:object scr:china ; prov:wasDerivedFrom ?src . ?src sc:text ?text }""")
     assert [(short(s), t[:28]) for s, t in rows] == [("p2-s4", "The ARF General Guidelines f")]
+
+
+def test_membership_periods_are_traced_to_texts_that_state_them(store):
+    rows = select(store, """SELECT ?m ?p ?v ?text WHERE {
+        ?m a sc:Membership ; ?p ?v . VALUES ?p { sc:attestedFrom sc:attestedUntil }
+        OPTIONAL { ?st rdf:subject ?m ; rdf:predicate ?p ; rdf:object ?v ;
+                       prov:wasDerivedFrom ?src . ?src sc:text ?text } }""")
+    assert len(rows) == 2 * 62
+    for m, p, v, text in rows:
+        assert text, (m, p, v)
+        # The background section "Memberships as of 2007-2008", or a sentence dating a meeting.
+        assert "as of 2007-2008" in text or v in text, (m, p, v, text)

@@ -150,8 +150,9 @@ def test_facts_per_source_counts_sentences(stores, mode):
         f"p{p}-s{s}" for p, n in ((1, 4), (2, 4), (3, 3)) for s in range(1, n + 1)}
     # p2-s1: "China attaches great importance to the ARF" -> the ARF is a forum; China attaches importance to it
     assert rows["p2-s1"] == ("white paper", 2)
-    # background: 27 ARF participants, each with member + organization, plus 3 admission dates
-    assert rows["bg-arf-participants"] == ("background", 27 * 2 + 3)
+    # background: 27 ARF participants, each with member, organization and the period
+    # attested (from, until: "as of 2007-2008"), plus 3 admission dates
+    assert rows["bg-arf-participants"] == ("background", 27 * 4 + 3)
 
 
 def test_every_query_has_an_expectation():
