@@ -192,3 +192,19 @@ def test_browser_renders_without_console_errors(served, artifacts, browser):
         page.screenshot(path=str(artifacts / shot), full_page=False)
     page.close()
     assert not errors, errors
+
+
+def _row_of(html: str, fragment: str) -> str:
+    return next(row for row in html.split("<tr>") if fragment in row)
+
+
+def test_a_site_without_inferences_counts_without_them(store, site, tmp_path):
+    # sc:memberOf is never asserted (memberships are n-ary nodes); the reasoner derives it.
+    out = tmp_path / "asserted"
+    build_site(store, out, inferred=False)
+    with_inferences = _row_of((site / "ontology.html").read_text(), 'id="memberOf"')
+    without = _row_of((out / "ontology.html").read_text(), 'id="memberOf"')
+    assert "<td>0</td>" in without and "<td>0</td>" not in with_inferences
+    home = (out / "index.html").read_text()
+    assert "graph/inferred" not in (out / "dumps" / "seccoop.nq").read_text()
+    assert "inferred triples" not in home or "<strong>0</strong> inferred triples" in home

@@ -74,6 +74,8 @@ def build_site(store: ox.Store, outdir: Path, *, inferred: bool = True,
     _register_pictures()
     _prepare(outdir)
     site = Site(outdir, base_url)
+    if not inferred:  # every page, count and picture from the asserted graphs alone
+        store = asserted_copy(store)
     graphs = select_graphs(store, inferred=inferred)
     context = context_for(store, graphs)
     resources = site_resources(store, graphs)
@@ -92,6 +94,23 @@ def build_site(store: ox.Store, outdir: Path, *, inferred: bool = True,
 
 
 MARKER = ".seccoop-site"
+
+
+def asserted_copy(store: ox.Store) -> ox.Store:
+    """An in-memory store with the asserted graphs of ``store`` only (no inferred graph), so
+    that pages which query the whole store (home, ontology counts, pictures) leave
+    inferences out too.
+
+    >>> s = ox.Store()
+    >>> s.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:b"),
+    ...               INFERRED_GRAPH))
+    >>> len(asserted_copy(s))
+    0
+    """
+    copy = ox.Store()
+    for graph in select_graphs(store, inferred=False):
+        copy.extend(store.quads_for_pattern(None, None, None, graph))
+    return copy
 
 
 def _prepare(outdir: Path) -> None:
