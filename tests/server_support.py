@@ -173,3 +173,15 @@ def client_for(mini, **settings):
 
     project, store_dir = mini
     return TestClient(create_app(Settings(**{"query_workers": 1, **settings}), project, store_dir))
+
+
+def assert_repeats_alike(client, query: str, accept: str, then: str, times: int = 3) -> None:
+    """The first request runs in a query process; ``times`` identical ones after it are
+    answered by way ``then`` (X-Seccoop-Path) with the same status, bytes and media type."""
+    first = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+    assert first.status_code == 200 and first.headers["x-seccoop-path"] == "process"
+    for _ in range(times):
+        again = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+        assert again.status_code == 200 and again.headers["x-seccoop-path"] == then
+        assert again.content == first.content
+        assert again.headers["content-type"] == first.headers["content-type"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from server_support import ServerProcess, built_project, client_for, make_project
+from server_support import (ServerProcess, assert_repeats_alike, built_project, client_for,
+                            make_project)
 from seccoop.server.pool import ENTRY_OVERHEAD, RESULT_SHARE, ResultCache
 from seccoop.settings import SETTINGS, Settings
 
@@ -50,13 +51,7 @@ def test_the_cache_is_on_by_default_and_in_the_settings_table():
 ])
 def test_a_repeated_job_is_answered_from_memory_with_the_same_bytes(client, query, accept):
     hits = cache(client).hits
-    first = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
-    assert first.status_code == 200 and first.headers[PATH] == "process"
-    for _ in range(2):
-        again = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
-        assert again.status_code == 200 and again.headers[PATH] == "cached"
-        assert again.content == first.content
-        assert again.headers["content-type"] == first.headers["content-type"]
+    assert_repeats_alike(client, query, accept, then="cached", times=2)
     assert cache(client).hits == hits + 2
 
 

@@ -16,7 +16,8 @@ import pyoxigraph as ox
 import pytest
 from starlette.testclient import TestClient
 
-from server_support import ServerProcess, built_project, client_for, make_project
+from server_support import (ServerProcess, assert_repeats_alike, built_project, client_for,
+                            make_project)
 from seccoop.server.app import create_app
 from seccoop.server.pool import NONDETERMINISTIC
 from seccoop.server.worker import execute
@@ -53,13 +54,7 @@ def runner(client):
 ])
 def test_a_proven_query_runs_in_process_with_identical_bytes(client, query, accept):
     before = runner(client).proven_runs
-    first = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
-    assert first.status_code == 200 and first.headers[PATH] == "process"
-    for _ in range(3):
-        again = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
-        assert again.status_code == 200 and again.headers[PATH] == "proven"
-        assert again.content == first.content
-        assert again.headers["content-type"] == first.headers["content-type"]
+    assert_repeats_alike(client, query, accept, then="proven", times=3)
     assert runner(client).proven_runs == before + 3
 
 
