@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 import pytest
 from starlette.testclient import TestClient
@@ -178,3 +180,46 @@ def test_static_and_favicon(client):
     assert client.get("/static/style.css").status_code == 200
     r = client.get("/favicon.ico")
     assert r.status_code == 200 and r.headers["content-type"] == "image/x-icon"
+
+
+# --- a hub: bounded pages ----------------------------------------------------------------
+
+HUB_LINKS = 40
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    from seccoop.project import find_project
+    from seccoop.store import build
+    from server_support import DATA, make_project
+
+    actors = "\n".join(f'scr:actor-{i:02d} a sc:Actor ; rdfs:label "Actor {i}"@en ; '
+                       f"sc:memberOf scr:sco ." for i in range(HUB_LINKS))
+    root = make_project(tmp_path_factory.mktemp("hub-project"), data=DATA + actors)
+    store_dir = tmp_path_factory.mktemp("hub-store")
+    build(find_project(root), store_dir)
+    settings = Settings(query_workers=1, max_page_facts=10, max_rows=15)
+    with TestClient(create_app(settings, find_project(root), store_dir)) as c:
+        yield c
+
+
+def test_a_hub_page_lists_the_first_facts_and_says_so(hub):
+    page = hub.get("/id/sco", headers=HTML).text
+    incoming = page.split('<section class="incoming">')[1].split("</section>")[0]
+    assert incoming.count("<tr>") == 1 + 10  # the header row and ten references
+    assert "Only the first 10 are shown" in incoming
+    link = incoming.split('href="')[1].split('"')[0].replace("&amp;", "&")
+    everything = hub.get(link)  # the query page: more than the ten, up to its own row cap
+    assert everything.status_code == 200
+    assert len(set(re.findall(r"/id/actor-\d+", everything.text))) == 15
+    assert "Neighbourhood (the first 10 links)" in page
+    small = hub.get("/id/actor-07", headers=HTML).text
+    assert "Only the first" not in small and "the first 10 links" not in small
+
+
+def test_a_hub_document_is_cut_at_the_row_cap_with_the_signal(hub):
+    r = hub.get("/id/sco.nt")
+    assert r.status_code == 200 and r.headers["x-sparql-truncated"] == "true"
+    assert len(r.text.strip().splitlines()) == 15
+    r = hub.get("/id/actor-07.nt")
+    assert "x-sparql-truncated" not in r.headers and len(r.text.strip().splitlines()) < 15

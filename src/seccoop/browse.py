@@ -45,6 +45,8 @@ class Description:
     types: list[ox.NamedNode]
     outgoing: list[Fact]
     incoming: list[Fact]
+    more_outgoing: bool = False  # cut at the ``limit`` given to :func:`describe`
+    more_incoming: bool = False
 
     @property
     def exists(self) -> bool:
@@ -90,14 +92,24 @@ def _holds(store: ox.Store, s, p, o) -> bool:
     return any(True for _ in store.quads_for_pattern(s, p, o))
 
 
-def _facts(store: ox.Store, pattern: tuple, inferred: bool) -> list[Fact]:
+def _facts(store: ox.Store, pattern: tuple, inferred: bool, limit: int | None,
+           skip=None) -> tuple[list[Fact], bool]:
+    """The distinct triples matching ``pattern`` as facts (sorted), and whether ``limit``
+    cut them. The store gives the quads of one triple together, so the cut never splits
+    a fact's graphs."""
     merged: dict[tuple, Fact] = {}
+    cut = False
     for quad in store.quads_for_pattern(*pattern):
         is_inferred = quad.graph_name == INFERRED_GRAPH
-        if is_inferred and not inferred:
+        if (is_inferred and not inferred) or (skip is not None and skip(quad)):
             continue
         key = (quad.subject, quad.predicate, quad.object)
-        fact = merged.setdefault(key, Fact(*key, inferred=is_inferred))
+        fact = merged.get(key)
+        if fact is None:
+            if limit is not None and len(merged) >= limit:
+                cut = True
+                break
+            fact = merged[key] = Fact(*key, inferred=is_inferred)
         fact.inferred = fact.inferred and is_inferred
         fact.graphs.append(quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode)
                            else "")
@@ -105,24 +117,30 @@ def _facts(store: ox.Store, pattern: tuple, inferred: bool) -> list[Fact]:
     for fact in facts:
         if not fact.inferred:
             fact.sources = sources_of(store, fact.subject, fact.predicate, fact.object)
-    return facts
+    return facts, cut
 
 
-def describe(store: ox.Store, iri: str, *, inferred: bool = True) -> Description:
-    """Outgoing and incoming facts of one resource, each with its graphs and sources."""
+def describe(store: ox.Store, iri: str, *, inferred: bool = True,
+             limit: int | None = None) -> Description:
+    """Outgoing and incoming facts of one resource, each with its graphs and sources.
+
+    ``limit`` bounds each direction (a hub may have millions of links): beyond it the
+    description keeps the first facts in the store's order and says so
+    (``more_outgoing``/``more_incoming``). Types are always complete.
+    """
     node = ox.NamedNode(iri)
-    outgoing = _facts(store, (node, None, None, None), inferred)
-    incoming = [f for f in _facts(store, (None, None, node, None), inferred)
-                if not _is_reification(f)]
-    types = sorted({f.object for f in outgoing if f.predicate == RDF_TYPE
-                    and isinstance(f.object, ox.NamedNode)}, key=lambda t: t.value)
-    return Description(iri, label_of(store, node), types, outgoing, incoming)
+    outgoing, more_out = _facts(store, (node, None, None, None), inferred, limit)
+    incoming, more_in = _facts(store, (None, None, node, None), inferred, limit,
+                               skip=_is_reification)
+    types = sorted({q.object for q in store.quads_for_pattern(node, RDF_TYPE, None)
+                    if isinstance(q.object, ox.NamedNode)
+                    and (inferred or q.graph_name != INFERRED_GRAPH)}, key=lambda t: t.value)
+    return Description(iri, label_of(store, node), types, outgoing, incoming, more_out, more_in)
 
 
-def _is_reification(fact: Fact) -> bool:
+def _is_reification(quad: ox.Quad) -> bool:
     # Provenance statements point at every resource; they are shown as sources instead.
-    return fact.predicate.value.startswith(PREFIXES["rdf"]) and \
-        fact.predicate.value[len(PREFIXES["rdf"]):] in {"subject", "object"}
+    return quad.predicate in (_SUBJECT, _OBJECT)
 
 
 def format_description(store: ox.Store, desc: Description) -> str:

@@ -62,6 +62,7 @@ class Network:
     edges: tuple[Edge, ...]
     groups: tuple[Ref, ...]  # (class IRI, label), in legend order
     centre: str | None = None
+    cut: bool = False  # links around the centre were cut at a limit
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,11 @@ SETTINGS: tuple[Setting, ...] = (
             "X-SPARQL-Truncated: true header.", "N"),
     Setting("max_body", 1_000_000, int, "Largest request body accepted, in bytes (else 413).",
             "BYTES"),
+    Setting("max_page_facts", 500, int,
+            "Most facts listed each way (facts, references) on an entity page, and links "
+            "drawn in its neighbourhood; more are cut, with a note and a SPARQL query for "
+            "all. A resource's RDF documents are cut at --max-rows triples "
+            "(X-SPARQL-Truncated: true).", "N"),
     Setting("allow_service", (), tuple,
             "A SERVICE endpoint IRI that queries may call (repeatable; none by default).", "IRI"),
 )
@@ -74,6 +79,7 @@ class Settings:
     result_cache_mb: float = 64.0
     max_rows: int = 10000
     max_body: int = 1_000_000
+    max_page_facts: int = 500
     allow_service: tuple = ()
 
     def __post_init__(self):
@@ -86,7 +92,8 @@ class Settings:
                         ("trust_below_ms", self.trust_below_ms >= 0, "0 or more"),
                         ("result_cache_mb", self.result_cache_mb >= 0, "0 or more"),
                         ("max_rows", self.max_rows >= 1, "at least 1"),
-                        ("max_body", self.max_body >= 1, "at least 1"))
+                        ("max_body", self.max_body >= 1, "at least 1"),
+                        ("max_page_facts", self.max_page_facts >= 1, "at least 1"))
                     if not ok]
         problems += [f"--allow-service {iri!r} is not an http(s) IRI"
                      for iri in self.allow_service if not _is_http_iri(iri)]

@@ -123,11 +123,18 @@ async def entity(request: Request) -> Response:
         return _not_found(request, fmt, f"nothing is known about <{iri}>")
     headers = {**server.data_headers(), "Link": link_header(path)}
     inferred = _inferred(request)
+    limits = server.settings
     if fmt == "html":
-        desc = await run_in_threadpool(describe, server.store, iri, inferred=inferred)
-        page = await run_in_threadpool(entity_page, server.store, desc, path=path)
+        desc = await run_in_threadpool(describe, server.store, iri, inferred=inferred,
+                                       limit=limits.max_page_facts)
+        page = await run_in_threadpool(entity_page, server.store, desc, path=path,
+                                       limit=limits.max_page_facts)
         return HTMLResponse(page, headers=headers)
-    triples = await run_in_threadpool(resource_triples, server.store, iri, inferred=inferred)
+    triples = await run_in_threadpool(resource_triples, server.store, iri, inferred=inferred,
+                                      limit=limits.max_rows + 1)
+    if len(triples) > limits.max_rows:  # a hub: cut, and said so as /sparql says it
+        triples = triples[:limits.max_rows]
+        headers.update({"X-SPARQL-Truncated": "true", "X-SPARQL-Max-Rows": str(limits.max_rows)})
     return Response(serialize_triples(triples, fmt), 200, headers, content_type(fmt))
 
 

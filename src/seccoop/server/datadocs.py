@@ -136,14 +136,18 @@ def void_description(store: ox.Store, base: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def resource_triples(store: ox.Store, iri: str, *, inferred: bool = True) -> list[ox.Triple]:
-    """The triples about one resource: outgoing, then incoming, without duplicates."""
+def resource_triples(store: ox.Store, iri: str, *, inferred: bool = True,
+                     limit: int | None = None) -> list[ox.Triple]:
+    """The triples about one resource: outgoing, then incoming, without duplicates; at most
+    ``limit`` of them (the first in that order)."""
     node = ox.NamedNode(iri)
     seen: dict = {}
     for pattern in ((node, None, None, None), (None, None, node, None)):
         for quad in store.quads_for_pattern(*pattern):
             if not inferred and quad.graph_name.value == INFERRED_GRAPH_IRI:
                 continue
+            if limit is not None and len(seen) >= limit and quad.triple not in seen:
+                return list(seen)
             seen.setdefault(quad.triple, None)
     return list(seen)
 

@@ -85,8 +85,9 @@ def _ways_in(store: ox.Store) -> str:
 
 # --- entity ------------------------------------------------------------------------------
 
-def entity_page(store, desc: Description, *, path: str = "") -> str:
-    """Label, types, facts (labels, not IRIs) with their sources, incoming links."""
+def entity_page(store, desc: Description, *, path: str = "", limit: int | None = None) -> str:
+    """Label, types, facts (labels, not IRIs) with their sources, incoming links; ``limit``
+    bounds the links drawn by picture sections."""
     cache: dict = {}
     types = ", ".join(_type_html(store, f, cache) for f in desc.outgoing
                       if f.predicate == RDF_TYPE and isinstance(f.object, ox.NamedNode)) or "—"
@@ -97,7 +98,7 @@ def entity_page(store, desc: Description, *, path: str = "") -> str:
         f'<p class="downloads">Data: {downloads}</p>' if downloads else "",
         _facts_section(store, desc, cache),
         _incoming_section(store, desc, cache),
-        extra_sections("entity", store, description=desc),
+        extra_sections("entity", store, description=desc, limit=limit),
     ]
     return layout(desc.label, "".join(sections))
 
@@ -132,9 +133,11 @@ def _source_html(store, source: str, text: str, cache: dict) -> str:
 def _facts_section(store, desc: Description, cache: dict) -> str:
     rows = [_fact_row(store, f, f.predicate, f.object, cache) for f in desc.outgoing
             if f.predicate not in (RDF_TYPE, LABEL)]
-    if not rows:
+    if not rows and not desc.more_outgoing:
         return '<section class="facts"><h2>Facts</h2><p class="note">No facts.</p></section>'
-    return ('<section class="facts"><h2>Facts</h2>'
+    more = _more_note(desc, len(desc.outgoing), "SELECT ?property ?value WHERE {{ <{iri}> ?property ?value }}") \
+        if desc.more_outgoing else ""
+    return ('<section class="facts"><h2>Facts</h2>' + more
             + table(["property", "value", "source"], rows, css="facts") + "</section>")
 
 
@@ -142,8 +145,17 @@ def _incoming_section(store, desc: Description, cache: dict) -> str:
     if not desc.incoming:
         return ""
     rows = [_fact_row(store, f, f.subject, f.predicate, cache) for f in desc.incoming]
-    return ('<section class="incoming"><h2>Referenced by</h2>'
+    more = _more_note(desc, len(desc.incoming), "SELECT ?resource ?property WHERE {{ ?resource ?property <{iri}> }}") \
+        if desc.more_incoming else ""
+    return ('<section class="incoming"><h2>Referenced by</h2>' + more
             + table(["resource", "property", "source"], rows, css="facts") + "</section>")
+
+
+def _more_note(desc: Description, shown: int, query: str) -> str:
+    """The truncation note of a cut list of facts, with a query for all of them."""
+    href = "/query?" + urlencode({"query": query.format(iri=desc.iri)})
+    return (f'<p class="note truncated">Only the first {shown:,} are shown. '
+            f'<a href="{esc(href)}">All of them with SPARQL</a>.</p>')
 
 
 # --- ontology ----------------------------------------------------------------------------
