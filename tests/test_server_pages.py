@@ -223,3 +223,26 @@ def test_a_hub_document_is_cut_at_the_row_cap_with_the_signal(hub):
     assert len(r.text.strip().splitlines()) == 15
     r = hub.get("/id/actor-07.nt")
     assert "x-sparql-truncated" not in r.headers and len(r.text.strip().splitlines()) < 15
+
+
+def test_concurrent_first_requests_compute_a_page_once(tmp_path_factory):
+    import threading
+    import time
+
+    from seccoop.server.app import Server
+
+    project, store_dir = built_project(tmp_path_factory, "once")
+    server = Server(Settings(query_workers=1), project, store_dir)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.2)
+        return "page"
+
+    threads = [threading.Thread(target=server.cached, args=("home", compute)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == [1] and server.cached("home", compute) == "page"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -60,6 +61,7 @@ class Server:
         self.runner = QueryRunner(self.store, self.pool, settings.trust_below_ms,
                                   result_bytes=int(settings.result_cache_mb * 2**20))
         self._cache: dict = {}
+        self._locks: dict[str, threading.Lock] = {}
         self._data_headers = {"Vary": "Accept"}
         if settings.cors:
             self._data_headers["Access-Control-Allow-Origin"] = "*"
@@ -72,9 +74,13 @@ class Server:
         return dict(self._data_headers)
 
     def cached(self, key: str, compute):
-        """Values computed once per process: the store never changes under a server."""
-        if key not in self._cache:
-            self._cache[key] = compute()
+        """Values computed once per process: the store never changes under a server.
+        Concurrent first callers (threadpool threads) wait for one computation."""
+        if key in self._cache:
+            return self._cache[key]
+        with self._locks.setdefault(key, threading.Lock()):
+            if key not in self._cache:
+                self._cache[key] = compute()
         return self._cache[key]
 
     def counts(self) -> dict:
