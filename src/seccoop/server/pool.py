@@ -296,17 +296,17 @@ class QueryRunner:
         reply = self.results.get(key)
         if reply is not None:
             return reply, "cached"
-        if key in self._proven:
-            reply, path = self._run_proven(key, job), "proven"
-        else:
-            reply, seconds = await self.pool.run(job)
-            path = "process"
-            if (seconds < self.trust_below and reply[0] == "ok" and not reply[3]
-                    and not NONDETERMINISTIC.search(job[0])):
-                self._remember(key, len(job[0]))
+        if key in self._proven:  # proven jobs are repeatable
+            reply = self._run_proven(key, job)
+            if reply[0] == "ok":
+                self.results.put(key, reply, len(job[0]))
+            return reply, "proven"
+        reply, seconds = await self.pool.run(job)
         if reply[0] == "ok" and not NONDETERMINISTIC.search(job[0]):
             self.results.put(key, reply, len(job[0]))
-        return reply, path
+            if seconds < self.trust_below and not reply[3]:
+                self._remember(key, len(job[0]))
+        return reply, "process"
 
     def _run_proven(self, key: tuple, job: tuple) -> tuple:
         self._proven.move_to_end(key)
