@@ -22,10 +22,10 @@ def test_every_setting_is_an_option_with_its_help():
 
 
 @pytest.mark.parametrize("values,message", [
-    ({"timeout": 0}, "--timeout must be over 0"),
+    ({"timeout": 0}, "--timeout must be at least 0.001"),
     ({"max_rows": 0}, "--max-rows must be at least 1"),
     ({"workers": 0}, "--workers must be at least 1"),
-    ({"result_cache_mb": -1}, "--result-cache-mb must be 0 or more"),
+    ({"result_cache_mb": -1}, "--result-cache-mb must be at least 0"),
     ({"port": 70000}, "--port must be between 0 and 65535"),
     ({"allow_service": ("ftp://example.org/sparql",)}, "is not an http(s) IRI"),
     ({"allow_service": ('http://example.org/" ; a <x>',)}, "is not an http(s) IRI"),
@@ -34,6 +34,14 @@ def test_every_setting_is_an_option_with_its_help():
 def test_bad_values_are_refused(values, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         Settings(**values)
+
+
+def test_every_number_has_its_range_in_the_table():
+    for setting in SETTINGS:
+        if setting.type in (int, float):
+            assert setting.minimum is not None, setting.name
+            with pytest.raises(ValueError, match=setting.name.replace("_", "-")):
+                Settings(**{setting.name: setting.type(setting.minimum) - 1})
 
 
 def test_good_values_pass():
@@ -48,5 +56,10 @@ def test_serve_refuses_bad_values_before_starting(tmp_path):
                           "serve", "--timeout", "-1", "--allow-service", "ftp://x"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
-    assert "--timeout must be over 0" in run.stderr and "ftp://x" in run.stderr
+    assert "--timeout" in run.stderr and "x>=0.001" in run.stderr  # click checks the range
+    assert "Traceback" not in run.stderr
+    run = subprocess.run([sys.executable, "-m", "seccoop", "--store", str(tmp_path / "store"),
+                          "serve", "--allow-service", "ftp://x"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "'ftp://x' is not an http(s) IRI" in run.stderr
     assert "serving" not in run.stdout and "Traceback" not in run.stderr

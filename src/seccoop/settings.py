@@ -23,18 +23,21 @@ class Setting:
     type: type       # bool settings are flags; tuple settings are repeatable options
     help: str
     metavar: str | None = None
+    minimum: float | None = None  # numbers: the smallest value accepted (inclusive)
+    maximum: float | None = None
 
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", str, "Interface to listen on (loopback only by default).", "HOST"),
-    Setting("port", 8000, int, "Port to listen on (0 picks a free port).", "PORT"),
+    Setting("port", 8000, int, "Port to listen on (0 picks a free port).", "PORT", 0, 65535),
     Setting("cors", False, bool,
             "Send Access-Control-Allow-Origin: * on data documents and SPARQL results."),
-    Setting("workers", 1, int, "HTTP worker processes (each has its own query processes).", "N"),
+    Setting("workers", 1, int, "HTTP worker processes (each has its own query processes).", "N", 1),
     Setting("query_workers", 2, int,
             "Query processes per HTTP worker; a query that overruns the timeout is killed "
-            "with its process, which is then replaced.", "N"),
-    Setting("timeout", 10.0, float, "Wall-clock limit of one SPARQL query, in seconds.", "SECONDS"),
+            "with its process, which is then replaced.", "N", 1),
+    Setting("timeout", 10.0, float, "Wall-clock limit of one SPARQL query, in seconds.", "SECONDS",
+            0.001),
     Setting("trust_below_ms", 0.0, float,
             "Fast path, off by default (0: every evaluation runs in a killable query process). "
             "When set, a query job (query, formats, dataset, row cap) that already ran once "
@@ -43,23 +46,23 @@ SETTINGS: tuple[Setting, ...] = (
             "itself, on its event loop (the store is read-only, so it costs the same), "
             "skipping the process round trip; it is then bounded by that measured cost "
             "instead of by the kill timer, and forgotten if a run costs over 4x the "
-            "threshold. Results the cache below remembers need neither.", "MS"),
+            "threshold. Results the cache below remembers need neither.", "MS", 0),
     Setting("result_cache_mb", 64.0, float,
             "Memory per HTTP worker for remembered results: the store is read-only while "
             "served, so a job (query, formats, dataset, row cap) that succeeded and calls no "
             "RAND/NOW/UUID/STRUUID/BNODE/SERVICE is answered again from memory with the same bytes "
             "(X-Seccoop-Path: cached); one result may take a quarter of it. Requests are "
-            "still checked first. 0 turns it off.", "MB"),
+            "still checked first. 0 turns it off.", "MB", 0),
     Setting("max_rows", 10000, int,
             "Most solutions (or triples) returned; more are cut and flagged with the "
-            "X-SPARQL-Truncated: true header.", "N"),
+            "X-SPARQL-Truncated: true header.", "N", 1),
     Setting("max_body", 1_000_000, int, "Largest request body accepted, in bytes (else 413).",
-            "BYTES"),
+            "BYTES", 1),
     Setting("max_page_facts", 500, int,
             "Most facts listed each way (facts, references) on an entity page, and links "
             "drawn in its neighbourhood; more are cut, with a note and a SPARQL query for "
             "all. A resource's RDF documents are cut at --max-rows triples "
-            "(X-SPARQL-Truncated: true).", "N"),
+            "(X-SPARQL-Truncated: true).", "N", 1),
     Setting("allow_service", (), tuple,
             "A SERVICE endpoint IRI that queries may call (repeatable; none by default).", "IRI"),
 )
@@ -83,18 +86,8 @@ class Settings:
     allow_service: tuple = ()
 
     def __post_init__(self):
-        problems = [f"--{name.replace('_', '-')} must be {rule}"
-                    for name, ok, rule in (
-                        ("port", 0 <= self.port <= 65535, "between 0 and 65535"),
-                        ("workers", self.workers >= 1, "at least 1"),
-                        ("query_workers", self.query_workers >= 1, "at least 1"),
-                        ("timeout", self.timeout > 0, "over 0"),
-                        ("trust_below_ms", self.trust_below_ms >= 0, "0 or more"),
-                        ("result_cache_mb", self.result_cache_mb >= 0, "0 or more"),
-                        ("max_rows", self.max_rows >= 1, "at least 1"),
-                        ("max_body", self.max_body >= 1, "at least 1"),
-                        ("max_page_facts", self.max_page_facts >= 1, "at least 1"))
-                    if not ok]
+        problems = [problem for setting in SETTINGS
+                    if (problem := _out_of_range(setting, getattr(self, setting.name)))]
         problems += [f"--allow-service {iri!r} is not an http(s) IRI"
                      for iri in self.allow_service if not _is_http_iri(iri)]
         if problems:
@@ -110,6 +103,16 @@ class Settings:
         if "allow_service" in values:
             values["allow_service"] = tuple(values["allow_service"] or ())
         return cls(**values)
+
+
+def _out_of_range(setting: Setting, value) -> str | None:
+    low, high = setting.minimum, setting.maximum
+    if (low is None or value >= low) and (high is None or value <= high):
+        return None
+    flag = "--" + setting.name.replace("_", "-")
+    if high is None:
+        return f"{flag} must be at least {low:g}"
+    return f"{flag} must be between {low:g} and {high:g}"
 
 
 def _is_http_iri(text: str) -> bool:
@@ -160,7 +163,11 @@ def click_options(command: Callable) -> Callable:
         elif s.type is tuple:
             option = click.option(flag, s.name, multiple=True, metavar=s.metavar, help=s.help)
         else:
-            option = click.option(flag, s.name, type=s.type, default=s.default,
+            kind = s.type
+            if s.minimum is not None or s.maximum is not None:
+                ranged = click.IntRange if s.type is int else click.FloatRange
+                kind = ranged(s.minimum, s.maximum)
+            option = click.option(flag, s.name, type=kind, default=s.default,
                                   metavar=s.metavar, show_default=True, help=s.help)
         command = option(command)
     return command
