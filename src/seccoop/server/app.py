@@ -62,6 +62,7 @@ class Server:
                                   result_bytes=int(settings.result_cache_mb * 2**20))
         self._cache: dict = {}
         self._locks: dict[str, threading.Lock] = {}
+        self.explainer_future = None  # /explain's one recorded closure (see explain.py)
         self._data_headers = {"Vary": "Accept"}
         if settings.cors:
             self._data_headers["Access-Control-Allow-Origin"] = "*"

@@ -72,7 +72,7 @@ def _explainer(server) -> asyncio.Future:
     failed computation is forgotten so that a later request tries again."""
     from .. import reasoning
 
-    future = getattr(server, "explainer_future", None)
+    future = server.explainer_future
     if future is None or (future.done() and future.exception() is not None):
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(None, reasoning.explainer, server.store)
