@@ -208,3 +208,25 @@ def test_a_site_without_inferences_counts_without_them(store, site, tmp_path):
     home = (out / "index.html").read_text()
     assert "graph/inferred" not in (out / "dumps" / "seccoop.nq").read_text()
     assert "inferred triples" not in home or "<strong>0</strong> inferred triples" in home
+
+
+def test_a_hub_page_is_cut_and_links_to_its_complete_data(tmp_path, monkeypatch):
+    import seccoop.site
+    from seccoop.project import find_project
+    from seccoop.store import build, open_store
+    from server_support import DATA, make_project
+
+    links = 40
+    actors = "\n".join(f'scr:actor-{i:02d} a sc:Actor ; rdfs:label "Actor {i}"@en ; '
+                       f"sc:memberOf scr:sco ." for i in range(links))
+    project = find_project(make_project(tmp_path / "hub", data=DATA + actors))
+    build(project, tmp_path / "store")
+    monkeypatch.setattr(seccoop.site, "PAGE_FACTS", 10)
+    out = tmp_path / "www"
+    build_site(open_store(project, tmp_path / "store"), out)
+    page = (out / "id" / "sco.html").read_text()
+    incoming = page.split('<section class="incoming">')[1].split("</section>")[0]
+    assert incoming.count("<tr>") == 1 + 10 and "Only the first 10 are shown" in incoming
+    assert 'Its data: <a href="../id/sco.ttl">Turtle</a>' in incoming and "/query" not in incoming
+    data = ox.parse((out / "id" / "sco.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
+    assert sum(1 for t in data if t.predicate.value.endswith("#memberOf")) == links + 2

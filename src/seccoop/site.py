@@ -32,6 +32,7 @@ from .browse import describe, label_of
 from .export import EXTENSIONS as EXPORT_EXTENSIONS, FORMATS, ExportError, export, select_graphs
 from .export import serialize_triples
 from .jsonld import context_document, context_for
+from .settings import Settings
 from .store import INFERRED_GRAPH
 
 # Per-resource documents: extension -> export format (the endpoint's set).
@@ -94,6 +95,9 @@ def build_site(store: ox.Store, outdir: Path, *, inferred: bool = True,
 
 
 MARKER = ".seccoop-site"
+# Facts listed each way on a page, as the server's default (--max-page-facts); the page
+# then links to the resource's complete Turtle document.
+PAGE_FACTS = Settings().max_page_facts
 
 
 def asserted_copy(store: ox.Store) -> ox.Store:
@@ -150,8 +154,9 @@ def _resource(site: Site, store, iri: str, inferred: bool, context: dict) -> Non
     from .server import datadocs, pages
 
     name = resource_name(iri)
-    desc = describe(store, iri, inferred=inferred)
-    site.page(f"id/{name}.html", pages.entity_page(store, desc, path="/id/" + quote(name, safe="")))
+    desc = describe(store, iri, inferred=inferred, limit=PAGE_FACTS)
+    site.page(f"id/{name}.html", pages.entity_page(store, desc, path="/id/" + quote(name, safe=""),
+                                                   limit=PAGE_FACTS))
     triples = datadocs.resource_triples(store, iri, inferred=inferred)
     for ext, fmt in DOC_FORMATS.items():
         site.write(f"id/{name}.{ext}", serialize_triples(triples, fmt, context=context))

@@ -96,8 +96,8 @@ def entity_page(store, desc: Description, *, path: str = "", limit: int | None =
         f'<h1>{esc(desc.label)}</h1><p class="iri"><code>{esc(desc.iri)}</code></p>',
         f'<p class="types">a {types}</p>',
         f'<p class="downloads">Data: {downloads}</p>' if downloads else "",
-        _facts_section(store, desc, cache),
-        _incoming_section(store, desc, cache),
+        _facts_section(store, desc, cache, path),
+        _incoming_section(store, desc, cache, path),
         extra_sections("entity", store, description=desc, limit=limit),
     ]
     return layout(desc.label, "".join(sections))
@@ -130,32 +130,36 @@ def _source_html(store, source: str, text: str, cache: dict) -> str:
     return f'<div class="source">{where}{quote}</div>'
 
 
-def _facts_section(store, desc: Description, cache: dict) -> str:
+def _facts_section(store, desc: Description, cache: dict, path: str = "") -> str:
     rows = [_fact_row(store, f, f.predicate, f.object, cache) for f in desc.outgoing
             if f.predicate not in (RDF_TYPE, LABEL)]
     if not rows and not desc.more_outgoing:
         return '<section class="facts"><h2>Facts</h2><p class="note">No facts.</p></section>'
-    more = _more_note(desc, len(desc.outgoing), "SELECT ?property ?value WHERE {{ <{iri}> ?property ?value }}") \
+    more = _more_note(desc, len(desc.outgoing), path,
+                      "SELECT ?property ?value WHERE {{ <{iri}> ?property ?value }}") \
         if desc.more_outgoing else ""
     return ('<section class="facts"><h2>Facts</h2>' + more
             + table(["property", "value", "source"], rows, css="facts") + "</section>")
 
 
-def _incoming_section(store, desc: Description, cache: dict) -> str:
+def _incoming_section(store, desc: Description, cache: dict, path: str = "") -> str:
     if not desc.incoming:
         return ""
     rows = [_fact_row(store, f, f.subject, f.predicate, cache) for f in desc.incoming]
-    more = _more_note(desc, len(desc.incoming), "SELECT ?resource ?property WHERE {{ ?resource ?property <{iri}> }}") \
+    more = _more_note(desc, len(desc.incoming), path,
+                      "SELECT ?resource ?property WHERE {{ ?resource ?property <{iri}> }}") \
         if desc.more_incoming else ""
     return ('<section class="incoming"><h2>Referenced by</h2>' + more
             + table(["resource", "property", "source"], rows, css="facts") + "</section>")
 
 
-def _more_note(desc: Description, shown: int, query: str) -> str:
-    """The truncation note of a cut list of facts, with a query for all of them."""
+def _more_note(desc: Description, shown: int, path: str, query: str) -> str:
+    """The truncation note of a cut list of facts: a query for all of them (on the server)
+    and the resource's Turtle document (on the server and in the static site)."""
     href = "/query?" + urlencode({"query": query.format(iri=desc.iri)})
+    data = f' Its data: <a href="{esc(path)}.ttl">Turtle</a>.' if path else ""
     return (f'<p class="note truncated">Only the first {shown:,} are shown. '
-            f'<a href="{esc(href)}">All of them with SPARQL</a>.</p>')
+            f'<a href="{esc(href)}">All of them with SPARQL</a>.{data}</p>')
 
 
 # --- ontology ----------------------------------------------------------------------------
