@@ -81,6 +81,23 @@ def select_graphs(store: ox.Store, graphs: Iterable[str] | None = None, *,
     return [g for g in present if inferred or g != INFERRED_GRAPH]
 
 
+def asserted_copy(store: ox.Store) -> ox.Store:
+    """An in-memory store with the asserted graphs of ``store`` only (no inferred graph), so
+    that pages which query the whole store (home, ontology counts, pictures) leave
+    inferences out too.
+
+    >>> s = ox.Store()
+    >>> s.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:b"),
+    ...               INFERRED_GRAPH))
+    >>> len(asserted_copy(s))
+    0
+    """
+    copy = ox.Store()
+    for graph in select_graphs(store, inferred=False):
+        copy.extend(store.quads_for_pattern(None, None, None, graph))
+    return copy
+
+
 # --- the sorted, canonical line stream -------------------------------------------------
 
 def _has_blank(line: bytes) -> bool:

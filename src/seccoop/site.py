@@ -29,7 +29,8 @@ import pyoxigraph as ox
 
 from . import PREFIXES, SC, SCR
 from .browse import describe, label_of
-from .export import EXTENSIONS as EXPORT_EXTENSIONS, FORMATS, ExportError, export, select_graphs
+from .export import (EXTENSIONS as EXPORT_EXTENSIONS, FORMATS, ExportError, asserted_copy,
+                     export, select_graphs)
 from .export import serialize_triples
 from .jsonld import context_document, context_for
 from .settings import Settings
@@ -98,23 +99,6 @@ MARKER = ".seccoop-site"
 # Facts listed each way on a page, as the server's default (--max-page-facts); the page
 # then links to the resource's complete Turtle document.
 PAGE_FACTS = Settings().max_page_facts
-
-
-def asserted_copy(store: ox.Store) -> ox.Store:
-    """An in-memory store with the asserted graphs of ``store`` only (no inferred graph), so
-    that pages which query the whole store (home, ontology counts, pictures) leave
-    inferences out too.
-
-    >>> s = ox.Store()
-    >>> s.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:b"),
-    ...               INFERRED_GRAPH))
-    >>> len(asserted_copy(s))
-    0
-    """
-    copy = ox.Store()
-    for graph in select_graphs(store, inferred=False):
-        copy.extend(store.quads_for_pattern(None, None, None, graph))
-    return copy
 
 
 def _prepare(outdir: Path) -> None:
