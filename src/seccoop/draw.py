@@ -209,22 +209,19 @@ def network(store: ox.Store, around: str | None = None, *, limit: int | None = N
     was_cut = False
     if around is None:
         members = set(_groups(store, WHOLE_GRAPH))
-        groups_of = _groups(store, GROUPS, members)
         triples = _triples(store, LINKS) | _triples(store, MEMBERSHIPS)
         triples = {t for t in triples if t[0] in members and t[2] in members}
-    else:
-        triples = _triples(store, AROUND.format(c=ox.NamedNode(around)) + cut)
-        if limit is not None and len(triples) > limit:
-            triples, was_cut = set(sorted(triples)[:limit]), True
-        members = {around} | {t[0] for t in triples} | {t[2] for t in triples}
-        groups_of = _groups(store, GROUPS, members)
-    if around is None:
         asserted = _triples(store, LINKS, inferred=False) | _triples(store, MEMBERSHIPS,
                                                                      inferred=False)
     else:
         centre = ox.NamedNode(around)
+        triples = _triples(store, AROUND.format(c=centre) + cut)
+        if limit is not None and len(triples) > limit:
+            triples, was_cut = set(sorted(triples)[:limit]), True
+        members = {around} | {t[0] for t in triples} | {t[2] for t in triples}
         asserted = _triples(store, AROUND.format(c=centre) + cut, inferred=False) | \
             _triples(store, MEMBERSHIPS_AROUND.format(c=centre), inferred=False)
+    groups_of = _groups(store, GROUPS, members)
     kept = _reduce(triples, asserted, _superproperties(store), _inverses(store))
     nodes = tuple(Node(iri, label(iri), _group(groups_of.get(iri, set()))) for iri in sorted(members))
     edges = tuple(Edge(s, o, label(p)) for s, p, o in sorted(kept))
