@@ -117,26 +117,31 @@ class QueryResult:
         return f"QueryResult(kind={self.kind!r}, value={self.value!r}, variables={self.variables!r})"
 
 
-# The options of the common case (inferred triples included, no explicit dataset), built
+# The options of the common case (inferred triples included, no dataset given), built
 # once: a query's own PREFIX declarations override these.
 _UNION_OPTIONS = {"prefixes": PREFIXES, "use_default_graph_as_union": True}
+_MAY_NAME_DATASET = re.compile(r"from", re.I)
 
 
 def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
               default_graph_uris: list[str] | None = None,
               named_graph_uris: list[str] | None = None,
               base_iri: str | None = None) -> QueryResult:
-    """Evaluate ``sparql`` over the union of the asserted graphs (plus the inferred one).
+    """Evaluate ``sparql`` over the dataset SPARQL 1.1 gives it.
 
+    The dataset comes from the protocol's ``default_graph_uris``/``named_graph_uris`` when
+    either is given, else from the query's ``FROM``/``FROM NAMED``, else it is the union of
+    the store's graphs as the default graph, with every graph named. A graph the store does
+    not hold is an empty graph. ``inferred=False`` (``--no-inferred``, the endpoint's
+    ``inferred=false``) leaves the inferred graph out of each of these datasets.
     ``base_iri`` resolves relative IRIs of a query without BASE (the endpoint passes its URL).
-
-    ``inferred=False`` leaves out the inferred graph, as does ``--no-inferred`` and the
-    endpoint's ``inferred=false``. Explicit dataset IRIs (SPARQL protocol) take precedence.
     """
-    if inferred and not default_graph_uris and not named_graph_uris:
+    if inferred and default_graph_uris is None and named_graph_uris is None \
+            and not _MAY_NAME_DATASET.search(sparql):
         options = {**_UNION_OPTIONS, "base_iri": base_iri} if base_iri else _UNION_OPTIONS
     else:
-        options = _dataset_options(store, inferred, default_graph_uris, named_graph_uris)
+        options = _dataset_options(store, sparql, inferred, default_graph_uris,
+                                   named_graph_uris, base_iri)
         if base_iri:
             options["base_iri"] = base_iri
     try:
@@ -150,24 +155,53 @@ def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
     return QueryResult("graph", value, [])
 
 
-def _dataset_options(store: ox.Store, inferred: bool, default_graph_uris, named_graph_uris) -> dict:
+def _dataset_options(store: ox.Store, sparql: str, inferred: bool, default_graph_uris,
+                     named_graph_uris, base_iri: str | None) -> dict:
     from .store import INFERRED_GRAPH, asserted_graphs
 
+    def kept(iris) -> list[ox.NamedNode]:
+        graphs = [ox.NamedNode(iri) for iri in iris]
+        return graphs if inferred else [g for g in graphs if g != INFERRED_GRAPH]
+
     options: dict = {"prefixes": PREFIXES}
-    if default_graph_uris or named_graph_uris:
-        options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris or []] or None
-        options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris or []] or None
-        if options["default_graph"] is None:
-            options["default_graph"] = ox.DefaultGraph()
-    elif inferred:
+    if default_graph_uris is not None or named_graph_uris is not None:
+        options["default_graph"] = kept(default_graph_uris or [])
+        options["named_graphs"] = kept(named_graph_uris or [])
+        return options
+    clauses = _query_dataset(sparql, base_iri)
+    if clauses is not None:
+        if not inferred:  # else the engine reads the query's own dataset as it is
+            options["default_graph"] = kept(clauses[0])
+            options["named_graphs"] = kept(clauses[1])
+        return options
+    if inferred:
         options["use_default_graph_as_union"] = True
     else:
         graphs = asserted_graphs(store)
-        options["default_graph"] = graphs or ox.DefaultGraph()
+        options["default_graph"] = graphs
         options["named_graphs"] = graphs
-    if not inferred and options.get("named_graphs") and INFERRED_GRAPH in options["named_graphs"]:
-        options["named_graphs"] = [g for g in options["named_graphs"] if g != INFERRED_GRAPH]
     return options
+
+
+def _query_dataset(sparql: str, base_iri: str | None) -> tuple[list[str], list[str]] | None:
+    """The IRIs of the query's FROM and FROM NAMED clauses, or None when it has none.
+
+    A term that cannot be resolved here stays for the engine to read (and report)."""
+    from .sparqlscan import dataset_clauses, prologue, resolve
+
+    clauses = dataset_clauses(sparql)
+    if not clauses:
+        return None
+    base, declared = prologue(sparql)
+    base = resolve(f"<{base}>", {}, base_iri) if base else base_iri
+    prefixes = {**PREFIXES, **declared}
+    found: tuple[list[str], list[str]] = ([], [])
+    for kind, term in clauses:
+        iri = resolve(term, prefixes, base)
+        if iri is None:
+            return None
+        found[0 if kind == "default" else 1].append(iri)
+    return found
 
 
 _SPARQL_LOCATION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)

@@ -219,11 +219,12 @@ async def query(request: Request) -> Response:
 
 
 async def _run_for_page(server: Server, sparql, base: str) -> tuple[ResultView | None, str, int]:
-    verdict = await guard.check_async(sparql.query, server.settings.allow_service)
+    verdict = await guard.check_async(sparql.query, server.settings.allow_service,
+                                       timeout=server.settings.timeout)
     if not verdict.allowed:
         return None, verdict.message, verdict.status
-    job = (sparql.query, "json", "ntriples", sparql.inferred, sparql.default_graphs or None,
-           sparql.named_graphs or None, server.settings.max_rows, base)
+    job = (sparql.query, "json", "ntriples", sparql.inferred, *sparql.dataset,
+           server.settings.max_rows, base)
     try:
         (status, kind, _rows, truncated, body), _path = await server.runner.run(job)
     except QueryTimeout as error:

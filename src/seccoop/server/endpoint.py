@@ -26,14 +26,12 @@ from starlette.routing import request_response
 from . import guard
 from .datadocs import MACHINE_DOC_OFFERS, service_description, serialize_turtle
 from .pool import QueryCrashed, QueryTimeout
-from .protocol import (GRAPH_FORMAT_NAMES, GRAPH_OFFERS, RESULT_FORMAT_NAMES, RESULT_OFFERS,
-                       ProtocolError, SparqlRequest, content_type, negotiate, parse_get,
-                       parse_post, syntax_error_body)
+from .protocol import (GRAPH_OFFERS, MEDIA_TYPES, RESULT_OFFERS, ProtocolError, SparqlRequest,
+                       acceptable, content_type, negotiate, parse_get, parse_post,
+                       reply_format, syntax_error_body)
 
 ERROR_OFFERS = (("text", "text/plain"), ("json", "application/json"),
                 ("json", "application/sparql-results+json"))
-# An explicit ?format= for SELECT/ASK also chooses the matching syntax for CONSTRUCT.
-GRAPH_TWIN = {"json": "jsonld", "xml": "rdfxml"}
 
 
 class BodyTooLarge(Exception):
@@ -90,16 +88,33 @@ def _parse_query_string(raw: bytes) -> SparqlRequest:
 _cached_query_string = lru_cache(maxsize=QUERY_STRING_CACHE)(_parse_query_string)
 
 
-def choose_formats(sparql: SparqlRequest, accept: str | None) -> tuple[str | None, str | None]:
-    """(SELECT/ASK format, CONSTRUCT/DESCRIBE format): ?format= first, else Accept."""
-    fmt = sparql.format
-    if fmt == "html":
+@lru_cache(maxsize=512)
+def choose_formats(formats: tuple, accept: str | None) -> tuple[str | None, str | None]:
+    """(SELECT/ASK format, CONSTRUCT/DESCRIBE format) for the ``format``/``output``/
+    ``results`` values and the Accept header: a parameter's format is taken when Accept
+    admits it (so it never overrides a stricter Accept); a kind that Accept names no
+    format for gets its default (JSON results, Turtle), as long as Accept names one of
+    the other kind; (None, None) when it names nothing offered (406).
+
+    >>> choose_formats((("json", "jsonld"),), None)
+    ('json', 'jsonld')
+    >>> choose_formats((), "application/sparql-results+json")
+    ('json', 'turtle')
+    >>> choose_formats((("json", "jsonld"),), "application/sparql-results+xml")
+    ('xml', 'turtle')
+    """
+    result, graph = negotiate(accept, RESULT_OFFERS), negotiate(accept, GRAPH_OFFERS)
+    if result is None and graph is None:
+        return None, None
+    chosen_result = chosen_graph = None
+    for asked_result, asked_graph in formats:
+        if chosen_result is None and asked_result and acceptable(MEDIA_TYPES[asked_result], accept):
+            chosen_result = asked_result
+        if chosen_graph is None and asked_graph and acceptable(MEDIA_TYPES[asked_graph], accept):
+            chosen_graph = asked_graph
+    if "html" in (chosen_result, chosen_graph):
         return "html", "html"
-    if fmt in RESULT_FORMAT_NAMES:
-        return fmt, GRAPH_TWIN.get(fmt) or negotiate(accept, GRAPH_OFFERS)
-    if fmt in GRAPH_FORMAT_NAMES:
-        return negotiate(accept, RESULT_OFFERS), fmt
-    return negotiate(accept, RESULT_OFFERS), negotiate(accept, GRAPH_OFFERS)
+    return chosen_result or result or "json", chosen_graph or graph or "turtle"
 
 
 async def sparql_endpoint(request: Request) -> Response:
@@ -115,10 +130,11 @@ async def sparql_endpoint(request: Request) -> Response:
         return error_response(request, error.status, error.message)
     if sparql.query is None:
         return _service_description(request, server)
-    result_fmt, graph_fmt = choose_formats(sparql, request.headers.get("accept"))
+    result_fmt, graph_fmt = choose_formats(sparql.formats, request.headers.get("accept"))
     if result_fmt is None and graph_fmt is None:
         return error_response(request, 406, "no result format matches the Accept header")
-    verdict = await guard.check_async(sparql.query, server.settings.allow_service)
+    verdict = await guard.check_async(sparql.query, server.settings.allow_service,
+                                       timeout=server.settings.timeout)
     if not verdict.allowed:
         return error_response(request, verdict.status, verdict.message)
     if "html" in (result_fmt, graph_fmt):  # a browser: the query page shows the results
@@ -128,16 +144,15 @@ async def sparql_endpoint(request: Request) -> Response:
 
 
 async def _run(request, server, sparql: SparqlRequest, result_fmt, graph_fmt) -> Response:
-    job = (sparql.query, result_fmt, graph_fmt, sparql.inferred,
-           sparql.default_graphs or None, sparql.named_graphs or None, server.settings.max_rows,
-           endpoint_url(request))
+    job = (sparql.query, result_fmt, graph_fmt, sparql.inferred, *sparql.dataset,
+           server.settings.max_rows, endpoint_url(request))
     try:
         (status, kind, rows, truncated, body), path = await server.runner.run(job)
     except (QueryTimeout, QueryCrashed) as error:
         return _failure(request, error)
     if status != "ok":
         return _not_ok(request, status, kind, body)
-    fmt = graph_fmt if kind == "graph" else result_fmt
+    fmt = reply_format(kind, result_fmt, graph_fmt)
     headers = server.result_headers[path]  # shared: copied before adding to it
     if truncated:
         headers = {**headers, "X-SPARQL-Truncated": "true",
@@ -201,7 +216,7 @@ class SparqlApp:
         query = sparql.query
         if query is None:
             return await self._slow(scope, receive, send)
-        result_fmt, graph_fmt = choose_formats(sparql, accept)
+        result_fmt, graph_fmt = choose_formats(sparql.formats, accept)
         if (result_fmt is None and graph_fmt is None) or "html" in (result_fmt, graph_fmt):
             return await self._slow(scope, receive, send)
         verdict = guard.cached_verdict(query, server.settings.allow_service)
@@ -209,8 +224,7 @@ class SparqlApp:
             return await self._slow(scope, receive, send)
         max_rows = server.settings.max_rows
         endpoint = scope.get("server")
-        job = (query, result_fmt, graph_fmt, sparql.inferred, sparql.default_graphs or None,
-               sparql.named_graphs or None, max_rows,
+        job = (query, result_fmt, graph_fmt, sparql.inferred, *sparql.dataset, max_rows,
                _endpoint_url(scope["scheme"], host, endpoint if endpoint is None
                              or type(endpoint) is tuple else tuple(endpoint)))
         try:
@@ -220,7 +234,7 @@ class SparqlApp:
         if status != "ok":
             response = _not_ok(Request(scope, receive), status, kind, body)
             return await response(scope, receive, send)
-        fmt = graph_fmt if kind == "graph" else result_fmt
+        fmt = reply_format(kind, result_fmt, graph_fmt)
         key = (server, path, truncated, fmt)
         head = self._heads.get(key)
         if head is None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl
 
-from .guard import UPDATE_REFUSED
+
+UPDATE_REFUSED = "SPARQL Update is not offered: read-only endpoint"
 
 # Media type per format name (the names of the CLI's --format).
 MEDIA_TYPES = {
@@ -38,6 +39,32 @@ GRAPH_OFFERS = (("turtle", "text/turtle"), ("ntriples", "application/n-triples")
                 ("html", "text/html"))
 RESULT_FORMAT_NAMES = ("json", "xml", "csv", "tsv")
 GRAPH_FORMAT_NAMES = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
+# What the format/output/results parameters may say (lower-cased), in the loose style of
+# Fuseki and Virtuoso: short names (SPARQLWrapper's included) and media types. A name
+# that means a results format for SELECT/ASK and an RDF syntax for CONSTRUCT/DESCRIBE
+# has both: (results format, graph format).
+FORMAT_ALIASES: dict[str, tuple[str | None, str | None]] = {
+    "json": ("json", "jsonld"), "application/sparql-results+json": ("json", "jsonld"),
+    "application/json": ("json", "jsonld"), "srj": ("json", None),
+    "xml": ("xml", "rdfxml"), "application/sparql-results+xml": ("xml", None),
+    "application/xml": ("xml", "rdfxml"), "text/xml": ("xml", "rdfxml"), "srx": ("xml", None),
+    "csv": ("csv", None), "text/csv": ("csv", None),
+    "tsv": ("tsv", None), "text/tab-separated-values": ("tsv", None),
+    "turtle": (None, "turtle"), "ttl": (None, "turtle"), "text/turtle": (None, "turtle"),
+    "application/turtle": (None, "turtle"), "application/x-turtle": (None, "turtle"),
+    "n3": (None, "turtle"), "text/n3": (None, "turtle"), "text/rdf+n3": (None, "turtle"),
+    "ntriples": (None, "ntriples"), "n-triples": (None, "ntriples"), "nt": (None, "ntriples"),
+    "application/n-triples": (None, "ntriples"),
+    "nquads": (None, "nquads"), "n-quads": (None, "nquads"), "nq": (None, "nquads"),
+    "application/n-quads": (None, "nquads"),
+    "trig": (None, "trig"), "application/trig": (None, "trig"),
+    "jsonld": (None, "jsonld"), "json-ld": (None, "jsonld"),
+    "application/ld+json": (None, "jsonld"), "application/x-json+ld": (None, "jsonld"),
+    "rdfxml": (None, "rdfxml"), "rdf+xml": (None, "rdfxml"), "rdf": (None, "rdfxml"),
+    "application/rdf+xml": (None, "rdfxml"),
+    "html": ("html", "html"), "text/html": ("html", "html"),
+}
+FORMAT_PARAMETERS = ("format", "output", "results")
 TEXT_TYPES = ("text/", "application/sparql-results+json", "application/json",
               "application/ld+json", "application/n-triples", "application/n-quads",
               "application/trig")
@@ -47,6 +74,17 @@ def content_type(fmt: str) -> str:
     """The Content-Type header of a format: text-like types state their UTF-8 charset."""
     media = MEDIA_TYPES[fmt]
     return f"{media}; charset=utf-8" if media.startswith(TEXT_TYPES) else media
+
+
+def reply_format(kind: str, result_fmt: str, graph_fmt: str) -> str:
+    """The format a reply of ``kind`` is sent in. The CSV/TSV results format defines no
+    boolean, and rdflib's CSV and TSV readers always build a SELECT result, so an ASK
+    asked in either is answered in SPARQL JSON, which every client reads by its type."""
+    if kind == "graph":
+        return graph_fmt
+    if kind == "ask" and result_fmt in ("csv", "tsv"):
+        return "json"
+    return result_fmt
 
 
 class ProtocolError(Exception):
@@ -63,7 +101,16 @@ class SparqlRequest:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     inferred: bool = True
-    format: str | None = None  # an explicit ?format= overriding Accept
+    # What format/output/results asked for, known names only, in the order given.
+    formats: tuple[tuple[str | None, str | None], ...] = ()
+
+    @property
+    def dataset(self) -> tuple[list[str] | None, list[str] | None]:
+        """(default graphs, named graphs) of the protocol's dataset, or (None, None)
+        when the request names no graph (the query's own dataset then applies)."""
+        if self.default_graphs or self.named_graphs:
+            return self.default_graphs, self.named_graphs
+        return None, None
 
 
 _MEDIA_RANGE = re.compile(r"\s*([^\s;,]+)\s*((?:;\s*[^;,]*)*)")
@@ -111,6 +158,11 @@ def _quality(media: str, ranges) -> float:
     return best
 
 
+def acceptable(media: str, accept: str | None) -> bool:
+    """Whether ``accept`` (absent: anything) admits ``media``."""
+    return not accept or not accept.strip() or _quality(media, parse_accept(accept)) > 0
+
+
 @lru_cache(maxsize=512)
 def negotiate(accept: str | None, offers: tuple[tuple[str, str], ...]) -> str | None:
     """The format name the client prefers among ``offers``; our order breaks ties;
@@ -140,13 +192,14 @@ def _from_params(params: list[tuple[str, str]], body_query: str | None = None) -
     if len(queries) > 1:
         raise ProtocolError(400, "exactly one query is allowed per request")
     inferred = _flag(params, "inferred")
-    fmt = next((v for k, v in params if k in ("format", "output")), None)
-    if fmt is not None and fmt not in MEDIA_TYPES:
-        raise ProtocolError(400, f"unknown format {fmt!r}; use one of {', '.join(MEDIA_TYPES)}")
+    # Unknown values are ignored, as by Fuseki and Virtuoso: SPARQLWrapper sends all three
+    # parameters, each with a value of its own choosing.
+    formats = tuple(FORMAT_ALIASES[v.strip().lower()] for k, v in params
+                    if k in FORMAT_PARAMETERS and v.strip().lower() in FORMAT_ALIASES)
     return SparqlRequest(queries[0] if queries else None,
                          [v for k, v in params if k == "default-graph-uri"],
                          [v for k, v in params if k == "named-graph-uri"],
-                         inferred, fmt)
+                         inferred, formats)
 
 
 def _flag(params, name: str) -> bool:

@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from ..queries import GRAPH_FORMATS, RESULT_FORMATS, QueryError, QueryResult, run_query
 from ..queries import serialize_result
+from .protocol import reply_format
 
 HEADER = struct.Struct("!I")
 
@@ -177,7 +178,7 @@ def execute(store: ox.Store, query: str, result_fmt: str | None, graph_fmt: str 
         if fmt is None:
             return ("not-acceptable", result.kind, 0, False, b"")
         if result.kind == "ask":
-            return ("ok", "ask", 1, False, serialize_result(result, fmt))
+            return ("ok", "ask", 1, False, serialize_result(result, reply_format("ask", fmt, "")))
         if result.kind == "graph":
             return ("ok", "graph", *_graph(result, fmt, max_rows))
         return ("ok", "select", *_select(result, fmt, max_rows, run, uncut, trusted))
