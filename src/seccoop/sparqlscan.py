@@ -37,9 +37,14 @@ _STRINGS = {
     "'": re.compile(r"'(?:[^'\\\r\n]|\\.)*'", re.S),
     '"': re.compile(r'"(?:[^"\\\r\n]|\\.)*"', re.S),
 }
+# VARNAME exactly (PN_CHARS_U or digit first): a variable is one token to the engine.
+_VAR_CHARS = ("A-Za-z0-9_\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF"
+              "\u200C\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD"
+              "\U00010000-\U000EFFFF")
+_VAR = re.compile(f"[?$][{_VAR_CHARS}][{_VAR_CHARS}\u00B7\u0300-\u036F\u203F\u2040]*")
 # A run of name characters: keywords, prefixed names (with PN_LOCAL's \-escapes), numbers,
 # blank-node labels; with a leading ? $ or @, variables and language tags.
-_NAME = re.compile(r"[?$@]?(?:[^\s<>(){}\[\]\"'#,;=!&|^*+/?$@~`\\]"
+_NAME = re.compile(r"@?(?:[^\s<>(){}\[\]\"'#,;=!&|^*+/?$@~`\\]"
                    r"|\\[_~.\-!$&'()*+,;=/?#@%])+")
 _WS = r"(?:[ \t\r\n]|#[^\r\n]*)*"
 # SERVICE as the engine reads it: no word boundary is needed on either side.
@@ -126,6 +131,11 @@ def _readings(text: str, position: int):
             yield found.end(), False
         yield position + 1, True  # the operator, or the first half of << <= <<(
         return
+    if char in "?$":
+        found = _VAR.match(text, position)
+        if found:
+            yield found.end(), False
+            return
     found = _NAME.match(text, position)
     if found:
         yield found.end(), True
@@ -137,11 +147,19 @@ def _service_in(text: str, start: int, end: int, permitted: set[str]) -> Service
     lowered = text[start:end].lower()
     offset = lowered.find("service")
     while offset >= 0:
-        call = _SERVICE_CALL.match(text, start + offset)
+        call = _SERVICE_CALL.match(text, start + offset) if _may_split(lowered, offset) else None
         if call and call.group(1) not in permitted:
             return ServiceCall(call.group(1), start + offset)
         offset = lowered.find("service", offset + 1)
     return None
+
+
+def _may_split(run: str, offset: int) -> bool:
+    """Whether the engine may start a token at ``offset`` of this run of name characters:
+    its start, after a '.', a digit (``1SERVICE``) or a boolean (``trueSERVICE``); the
+    engine reads names greedily, so never after a letter or ':' within a name."""
+    return (offset == 0 or run[offset - 1] in ".0123456789"
+            or run.endswith(("true", "false"), 0, offset))
 
 
 def tokens(text: str) -> list[str]:
