@@ -75,6 +75,8 @@ def find_service(text: str, *, allowed: tuple[str, ...] = (),
     ``budget`` bounds the characters lexed (default: 40 per character of text, plus a
     margin); :class:`TooComplex` is raised past it.
     """
+    if "service" not in text.lower():  # no reading can hold the keyword: no need to lex
+        return None
     permitted = {f"<{iri}>" for iri in allowed}
     limit = budget if budget is not None else 40 * len(text) + 10_000
     skip = _Skipper(text)
@@ -169,13 +171,17 @@ def tokens(text: str) -> list[str]:
     >>> tokens("PREFIX ex: <http://e/> # c\\nASK { ?s ex:p 'x' }")
     ['PREFIX', 'ex:', '<http://e/>', 'ASK', '{', '?s', 'ex:p', "'x'", '}']
     """
-    found, position, skip = [], 0, _Skipper(text)
+    return list(_iter_tokens(text))
+
+
+def _iter_tokens(text: str):
+    position, skip = 0, _Skipper(text)
     while True:
         position = skip(position)
         if position >= len(text):
-            return found
+            return
         end = next(iter(_readings(text, position)), (len(text), False))[0]
-        found.append(text[position:end])
+        yield text[position:end]
         position = end
 
 
@@ -187,23 +193,15 @@ def update_operation(text: str) -> str | None:
     >>> update_operation("SELECT * {}") is None
     True
     """
-    words = _after_prologue(tokens(text))
-    if words and words[0].lower() in _UPDATES:
-        return words[0].upper()
+    words = _iter_tokens(text)
+    for word in words:
+        keyword = word.lower()
+        if keyword in ("prefix", "base", "version"):
+            for _ in range(2 if keyword == "prefix" else 1):
+                next(words, None)
+            continue
+        return word.upper() if keyword in _UPDATES else None
     return None
-
-
-def _after_prologue(words: list[str]) -> list[str]:
-    index = 0
-    while index < len(words):
-        keyword = words[index].lower()
-        if keyword == "prefix":
-            index += 3
-        elif keyword in ("base", "version"):
-            index += 2
-        else:
-            break
-    return words[index:]
 
 
 def prologue(text: str) -> tuple[str | None, dict[str, str]]:
