@@ -320,3 +320,57 @@ def test_cors_is_opt_in(client, mini):
         assert r.headers["access-control-allow-origin"] == "*"
         r = open_client.get("/id/china.ttl")
         assert r.headers["access-control-allow-origin"] == "*"
+
+
+FACTS = "https://w3id.org/seccoop/graph/data/facts.ttl"
+ONTO = "https://w3id.org/seccoop/graph/ontology/mini.ttl"
+COUNT = "SELECT (COUNT(*) AS ?n) {from} WHERE {{ ?s ?p ?o }}"
+
+
+def _count(client, query, params=()) -> int:
+    r = client.get("/sparql", params=[("query", query), *params])
+    assert r.status_code == 200, r.text
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_from_names_the_default_graph(client, store_of_mini):
+    facts = len(list(store_of_mini.quads_for_pattern(None, None, None, ox.NamedNode(FACTS))))
+    everything = _count(client, COUNT.format(**{"from": ""}))
+    assert 0 < facts < everything
+    assert _count(client, COUNT.format(**{"from": f"FROM <{FACTS}>"})) == facts
+    # A graph the store does not hold is an empty graph, not the union.
+    assert _count(client, COUNT.format(**{"from": "FROM <urn:x-nothing>"})) == 0
+    # FROM NAMED alone: an empty default graph.
+    assert _count(client, COUNT.format(**{"from": f"FROM NAMED <{FACTS}>"})) == 0
+    # The protocol's dataset takes precedence over the query's.
+    assert _count(client, COUNT.format(**{"from": "FROM <urn:x-nothing>"}),
+                  [("default-graph-uri", FACTS)]) == facts
+
+
+def test_default_graph_uri_alone_names_no_graph(client):
+    query = "SELECT ?g WHERE { GRAPH ?g { } }"
+    r = client.get("/sparql", params=[("query", query), ("default-graph-uri", FACTS)])
+    assert r.json()["results"]["bindings"] == []
+    r = client.get("/sparql", params=[("query", query), ("named-graph-uri", ONTO)])
+    assert [b["g"]["value"] for b in r.json()["results"]["bindings"]] == [ONTO]
+
+
+def test_inferred_false_composes_with_every_dataset(client, store_of_mini):
+    from seccoop.store import INFERRED_GRAPH_IRI
+
+    inferred = len(list(store_of_mini.quads_for_pattern(None, None, None,
+                                                         ox.NamedNode(INFERRED_GRAPH_IRI))))
+    assert inferred > 0
+    from_inferred = COUNT.format(**{"from": f"FROM <{INFERRED_GRAPH_IRI}>"})
+    assert _count(client, from_inferred) == inferred
+    assert _count(client, from_inferred, [("inferred", "false")]) == 0
+    assert _count(client, COUNT.format(**{"from": ""}),
+                  [("default-graph-uri", INFERRED_GRAPH_IRI), ("inferred", "false")]) == 0
+
+
+@pytest.fixture(scope="module")
+def store_of_mini(mini):
+    from seccoop.store import open_store
+
+    project, store_dir = mini
+    return open_store(project, store_dir, auto_build=False)
