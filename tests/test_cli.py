@@ -234,6 +234,24 @@ def test_the_lean_query_path_answers_like_click_without_importing_it(env, tmp_pa
                           "SELECT * WHERE {", "--format", "csv"])
 
 
+def test_query_from_names_its_dataset_on_every_path(env):
+    """FROM gives a query its own dataset on the lean path and the click path alike."""
+    project, store = env
+    run(*env, "build")
+    facts = "https://w3id.org/seccoop/graph/data/facts.ttl"
+    count = f"SELECT (COUNT(*) AS ?n) FROM <{facts}> WHERE {{ ?s ?p ?o }}"
+    expected = len(list(ox.parse(path=str(project / "data" / "facts.ttl"),
+                                 format=ox.RdfFormat.TURTLE)))
+    for args in (["--format", "csv"], ["--format", "json"], []):
+        done = subprocess.run([sys.executable, "-m", "seccoop", "--project", str(project),
+                               "--store", str(store), "query", count, *args],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert str(expected) in done.stdout and "n" in done.stdout
+    nothing = count.replace(facts, "urn:x-nothing")
+    assert run(*env, "query", nothing, "--format", "csv").output.split() == ["n", "0"]
+
+
 def test_check_passes_on_the_project_and_fails_on_a_typo(tmp_path):
     from conftest import REPO_ROOT
 

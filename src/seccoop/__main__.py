@@ -1,4 +1,4 @@
-from .lean import main
+from .entry import main
 
 if __name__ == "__main__":
     main()

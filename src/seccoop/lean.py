@@ -149,8 +149,8 @@ def try_query(argv: list[str]) -> bool:
     root = project_root(opts["project"])
     build = fresh_build(root, opts["store"] or default_store_dir(root))
     text = _query_text(opts["query"], root) if build else None
-    if text is None:
-        return False
+    if text is None or "from" in text.lower():
+        return False  # FROM may give the query a dataset of its own: the full path reads it
     import pyoxigraph as ox
 
     from . import PREFIXES
@@ -165,13 +165,3 @@ def try_query(argv: list[str]) -> bool:
     result.serialize(sys.stdout.buffer, format=getattr(ox.QueryResultsFormat, fmt.upper()))
     sys.stdout.buffer.flush()
     return True
-
-
-def main() -> None:
-    """The ``seccoop`` console script: the lean path when it applies, else the click CLI."""
-    import sys
-
-    if not try_query(sys.argv[1:]):
-        from .cli import main as cli_main
-
-        cli_main()
