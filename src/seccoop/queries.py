@@ -16,14 +16,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import PREFIXES
+from . import PREFIXES, formats
 from .project import Project
 
-RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                  "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
-GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-                 "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
-                 "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+RESULT_FORMATS = {f.name: f.ox for f in formats.RESULTS}
+GRAPH_FORMATS = {f.name: f.ox for f in formats.RDF}
 SELECT_FORMATS = ("table", *RESULT_FORMATS)
 
 

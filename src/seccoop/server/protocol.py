@@ -15,65 +15,27 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl
 
+from .. import formats
+
 
 UPDATE_REFUSED = "SPARQL Update is not offered: read-only endpoint"
 
-# Media type per format name (the names of the CLI's --format).
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-    "csv": "text/csv", "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle", "ntriples": "application/n-triples", "nquads": "application/n-quads",
-    "trig": "application/trig", "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml",
-    "html": "text/html",
-}
-# What we offer, in our order of preference, with the aliases clients commonly send.
-RESULT_OFFERS = (("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
-                 ("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
-                 ("json", "application/json"), ("xml", "application/xml"), ("xml", "text/xml"),
-                 ("html", "text/html"))
-GRAPH_OFFERS = (("turtle", "text/turtle"), ("ntriples", "application/n-triples"),
-                ("nquads", "application/n-quads"), ("trig", "application/trig"),
-                ("jsonld", "application/ld+json"), ("rdfxml", "application/rdf+xml"),
-                ("turtle", "application/x-turtle"), ("ntriples", "text/plain"),
-                ("jsonld", "application/json"), ("rdfxml", "application/xml"),
-                ("html", "text/html"))
-RESULT_FORMAT_NAMES = ("json", "xml", "csv", "tsv")
-GRAPH_FORMAT_NAMES = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
+# Media type per format name (the names of the CLI's --format), and what we offer, in our
+# order of preference, with the aliases clients commonly send: all from the format registry.
+MEDIA_TYPES = {**{f.name: f.media_type for f in formats.ALL}, "html": "text/html"}
+RESULT_OFFERS = (*formats.offers("results"), ("html", "text/html"))
+GRAPH_OFFERS = (*formats.offers("rdf"), ("html", "text/html"))
+RESULT_FORMAT_NAMES = formats.names("results")
+GRAPH_FORMAT_NAMES = formats.names("rdf")
 # What the format/output/results parameters may say (lower-cased), in the loose style of
-# Fuseki and Virtuoso: short names (SPARQLWrapper's included) and media types. A name
-# that means a results format for SELECT/ASK and an RDF syntax for CONSTRUCT/DESCRIBE
-# has both: (results format, graph format).
-FORMAT_ALIASES: dict[str, tuple[str | None, str | None]] = {
-    "json": ("json", "jsonld"), "application/sparql-results+json": ("json", "jsonld"),
-    "application/json": ("json", "jsonld"), "srj": ("json", None),
-    "xml": ("xml", "rdfxml"), "application/sparql-results+xml": ("xml", None),
-    "application/xml": ("xml", "rdfxml"), "text/xml": ("xml", "rdfxml"), "srx": ("xml", None),
-    "csv": ("csv", None), "text/csv": ("csv", None),
-    "tsv": ("tsv", None), "text/tab-separated-values": ("tsv", None),
-    "turtle": (None, "turtle"), "ttl": (None, "turtle"), "text/turtle": (None, "turtle"),
-    "application/turtle": (None, "turtle"), "application/x-turtle": (None, "turtle"),
-    "n3": (None, "turtle"), "text/n3": (None, "turtle"), "text/rdf+n3": (None, "turtle"),
-    "ntriples": (None, "ntriples"), "n-triples": (None, "ntriples"), "nt": (None, "ntriples"),
-    "application/n-triples": (None, "ntriples"),
-    "nquads": (None, "nquads"), "n-quads": (None, "nquads"), "nq": (None, "nquads"),
-    "application/n-quads": (None, "nquads"),
-    "trig": (None, "trig"), "application/trig": (None, "trig"),
-    "jsonld": (None, "jsonld"), "json-ld": (None, "jsonld"),
-    "application/ld+json": (None, "jsonld"), "application/x-json+ld": (None, "jsonld"),
-    "rdfxml": (None, "rdfxml"), "rdf+xml": (None, "rdfxml"), "rdf": (None, "rdfxml"),
-    "application/rdf+xml": (None, "rdfxml"),
-    "html": ("html", "html"), "text/html": ("html", "html"),
-}
+# Fuseki and Virtuoso: short names (SPARQLWrapper's included) and media types.
+FORMAT_ALIASES = {**formats.parameter_table(), "html": ("html", "html"), "text/html": ("html", "html")}
 FORMAT_PARAMETERS = ("format", "output", "results")
-TEXT_TYPES = ("text/", "application/sparql-results+json", "application/json",
-              "application/ld+json", "application/n-triples", "application/n-quads",
-              "application/trig")
 
 
 def content_type(fmt: str) -> str:
     """The Content-Type header of a format: text-like types state their UTF-8 charset."""
-    media = MEDIA_TYPES[fmt]
-    return f"{media}; charset=utf-8" if media.startswith(TEXT_TYPES) else media
+    return "text/html; charset=utf-8" if fmt == "html" else formats.by_name(fmt).content_type
 
 
 def reply_format(kind: str, result_fmt: str, graph_fmt: str) -> str:
