@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from cli_helpers import make_project, run
+from click.testing import CliRunner
 from seccoop.cli import cli
 
 SCO = "https://w3id.org/seccoop/id/sco"
@@ -269,3 +270,38 @@ def test_check_passes_on_the_project_and_fails_on_a_typo(tmp_path):
     bad = run(root, store, "check", "--no-shacl")
     assert bad.exit_code == 1
     assert "FAIL  checks/undeclared-terms" in bad.output and "memberOff" in bad.output
+
+
+@pytest.mark.parametrize("name,check", [
+    ("out.nt", lambda data: ox.parse(data, format=ox.RdfFormat.N_TRIPLES)),
+    ("out.nq", lambda data: ox.parse(data, format=ox.RdfFormat.N_QUADS)),
+    ("out.jsonld", lambda data: ox.parse(data, format=ox.RdfFormat.JSON_LD)),
+    ("out.rdf", lambda data: ox.parse(data, format=ox.RdfFormat.RDF_XML)),
+])
+def test_output_file_extension_chooses_the_format(env, tmp_path, name, check):
+    """-o infers the syntax from the extension (as riot and oxigraph do) unless -f says."""
+    run(*env, "build")
+    target = tmp_path / name
+    assert run(*env, "export", "--no-inferred", "-o", str(target)).exit_code == 0
+    assert len(list(check(target.read_bytes()))) > 5
+    construct = "CONSTRUCT WHERE { scr:sco sc:hasMember ?m }"
+    assert run(*env, "query", construct, "-o", str(target)).exit_code == 0
+    assert len(list(check(target.read_bytes()))) == 2
+
+
+def test_query_output_extension_for_results(env, tmp_path):
+    run(*env, "build")
+    target = tmp_path / "q.json"
+    assert run(*env, "query", "sco-members", "-o", str(target)).exit_code == 0
+    assert len(json.loads(target.read_text())["results"]["bindings"]) == 2
+    explicit = tmp_path / "q.txt"
+    assert run(*env, "query", "sco-members", "-f", "tsv", "-o", str(explicit)).exit_code == 0
+    assert explicit.read_text().startswith("?member")
+
+
+def test_output_into_a_missing_folder_is_a_clear_error(env, tmp_path):
+    missing = tmp_path / "nowhere" / "out.ttl"
+    result = CliRunner().invoke(cli, ["--project", str(env[0]), "--store", str(env[1]),
+                                      "export", "-o", str(missing)])
+    assert result.exit_code == 2 and "no such folder" in result.output
+    assert ".part" not in result.output

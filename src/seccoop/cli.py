@@ -223,12 +223,12 @@ def query(ctx, query, fmt, no_inferred, output):
     """
     from .queries import format_table, load_query, run_query, serialize_result
 
+    _check_output_folder(output)
     with user_errors():
         sparql = load_query(query, ctx.project)
         result = run_query(ctx.open_store(), sparql, inferred=not no_inferred)
         if fmt is None:
-            tty = output is None and sys.stdout.isatty()
-            fmt = "table" if tty else ("turtle" if result.kind == "graph" else "csv")
+            fmt = _output_format(result.kind, output)
         if fmt == "table":
             _emit(format_table(result) + "\n", output)
         elif output:
@@ -237,6 +237,26 @@ def query(ctx, query, fmt, no_inferred, output):
         else:
             serialize_result(result, fmt, sys.stdout.buffer)
             sys.stdout.buffer.flush()
+
+
+def _output_format(kind: str, output: str | None) -> str:
+    """The format the file name's extension names (as riot and oxigraph read it), else
+    a table on a terminal, else CSV for results and Turtle for graphs."""
+    from . import formats
+
+    wanted = formats.for_path(output) if output else None
+    if kind == "graph":
+        if wanted is not None and wanted.kind == "results":
+            return formats.GRAPH_TWIN.get(wanted.name, "turtle")
+        return wanted.name if wanted is not None else "turtle"
+    if wanted is not None and wanted.kind == "results":
+        return wanted.name
+    return "table" if output is None and sys.stdout.isatty() else "csv"
+
+
+def _check_output_folder(output: str | None) -> None:
+    if output and not Path(output).resolve().parent.is_dir():
+        raise click.UsageError(f"{output}: no such folder {str(Path(output).parent)!r}")
 
 
 def _emit(text: str, output: str | None):
@@ -430,9 +450,14 @@ def export_command(ctx, fmt, no_inferred, graphs, output):
 
     Example: seccoop export --format jsonld --no-inferred -o seccoop.jsonld
     """
+    from . import formats
     from .export import export
     from .store import current_build, read_manifest
 
+    _check_output_folder(output)
+    if fmt is None and output:
+        named = formats.for_path(output)
+        fmt = named.name if named is not None and named.kind == "rdf" else None
     with user_errors():
         store = ctx.open_store()
         options = {"graphs": graphs, "inferred": not no_inferred,
