@@ -305,3 +305,98 @@ def test_output_into_a_missing_folder_is_a_clear_error(env, tmp_path):
                                       "export", "-o", str(missing)])
     assert result.exit_code == 2 and "no such folder" in result.output
     assert ".part" not in result.output
+
+
+def test_describe_suggests_by_edit_distance_and_takes_spaces(env):
+    run(*env, "build")
+    typo = CliRunner().invoke(cli, ["--project", str(env[0]), "--store", str(env[1]),
+                                    "describe", "Chnia"])
+    assert typo.exit_code == 2 and "https://w3id.org/seccoop/id/china" in typo.output
+    spaced = CliRunner().invoke(cli, ["--project", str(env[0]), "--store", str(env[1]),
+                                      "describe", "Shanghai Cooperation"])
+    assert spaced.exit_code == 2 and "Invalid IRI" not in spaced.output
+    assert "Shanghai Cooperation Organization" in spaced.output
+    exact = run(*env, "describe", "shanghai cooperation organization")
+    assert exact.exit_code == 0 and "scr:sco" in exact.output or "/id/sco" in exact.output
+
+
+RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+           "?m ?n1 ?o . ?p ?q ?r }")
+
+
+@pytest.mark.parametrize("args", [["--format", "csv"], ["--format", "table"]])
+def test_ctrl_c_stops_a_runaway_query_at_once(env, args):
+    """Both the lean path (machine formats) and the click path stop on SIGINT."""
+    import signal
+    import time
+
+    project, store = env
+    run(*env, "build")
+    proc = subprocess.Popen([shutil.which("seccoop"), "--project", str(project), "--store",
+                             str(store), "query", RUNAWAY, *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    assert proc.poll() is None, "the query was not a runaway"
+    proc.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    proc.wait(timeout=10)
+    assert time.monotonic() - started < 2
+    assert proc.returncode in (130, -signal.SIGINT)
+
+
+def test_timeout_bounds_a_query(env):
+    import time
+
+    project, store = env
+    run(*env, "build")
+    started = time.monotonic()
+    done = subprocess.run([shutil.which("seccoop"), "--project", str(project), "--store",
+                           str(store), "query", RUNAWAY, "--timeout", "1", "-f", "csv"],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 3 and "--timeout" in done.stderr
+    assert time.monotonic() - started < 5
+
+
+def test_params_bind_returned_variables(env):
+    run(*env, "build")
+    query = "SELECT ?s ?l WHERE { ?s rdfs:label ?l }"
+    done = run(*env, "query", query, "-p", "s=scr:china", "-f", "csv")
+    assert done.output.split() == ["s,l", "https://w3id.org/seccoop/id/china,China"]
+    hidden = CliRunner().invoke(cli, ["--project", str(env[0]), "--store", str(env[1]), "query",
+                                      "SELECT ?l WHERE { ?s rdfs:label ?l }", "-p", "s=scr:china"])
+    assert hidden.exit_code == 2 and "cannot bind ?s" in hidden.output
+
+
+def test_query_files_names_and_errors(env, tmp_path):
+    project, store = env
+    run(*env, "build")
+    sparql = tmp_path / "members.sparql"
+    sparql.write_text("SELECT ?m WHERE { scr:sco sc:hasMember ?m }")
+    assert len(run(*env, "query", str(sparql), "-f", "csv").output.split()) == 3
+    for missing in (str(tmp_path / "nope.sparql"), str(tmp_path / "nope.rq"), "sub/nope"):
+        result = CliRunner().invoke(cli, ["--project", str(project), "--store", str(store),
+                                          "query", missing])
+        assert result.exit_code == 2 and "no such file" in result.output
+    prefix = CliRunner().invoke(cli, ["--project", str(project), "--store", str(store), "query",
+                                      "SELECT * WHERE {\n ?s foaf:name ?o }"])
+    assert prefix.exit_code == 2
+    assert "line 2" in prefix.output and "prefix 'foaf:' is not declared" in prefix.output
+    (project / "queries" / "broken.rq").write_text("SELECT * WHERE { ?s ?p }")
+    broken = CliRunner().invoke(cli, ["--project", str(project), "--store", str(store),
+                                      "query", "broken"])
+    assert broken.exit_code == 2 and "broken.rq" in broken.output and "line 1" in broken.output
+    shown = run(*env, "queries", "--show", "sco-members")
+    assert "sco-members.rq" in shown.output and "hasMember" in shown.output
+    (project / "queries" / "broken.rq").unlink()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_machine_output_ends_with_a_newline(env, fmt):
+    project, store = env
+    run(*env, "build")
+    for query in ("sco-members", "ASK { scr:sco sc:hasMember scr:china }"):
+        done = subprocess.run([shutil.which("seccoop"), "--project", str(project), "--store",
+                               str(store), "query", query, "-f", fmt],
+                              capture_output=True, timeout=60)
+        assert done.returncode == 0 and done.stdout.endswith(b"\n")
+        assert run(*env, "query", query, "-f", fmt).stdout_bytes.endswith(b"\n")

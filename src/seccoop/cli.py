@@ -211,32 +211,102 @@ def build(ctx, force, no_reasoning, allow_inconsistent):
                "turtle|ntriples|nquads|trig|jsonld|rdfxml for CONSTRUCT/DESCRIBE.")
 @inferred_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file instead of standard output.")
+              help="Write to this file instead of standard output (its extension names the "
+                   "format unless --format does).")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a variable the query returns before it runs: an <IRI>, a prefixed "
+                   "name, a number or a string (repeatable).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="SECONDS", help="Stop the query after this long (exit code 3).")
 @pass_ctx
-def query(ctx, query, fmt, no_inferred, output):
+def query(ctx, query, fmt, no_inferred, output, params, timeout):
     """Run a SPARQL query: inline text, a .rq file, - for stdin, or a named query.
 
     The prefixes sc, scr, rdf, rdfs, owl, xsd, skos, dcterms, prov, org and schema
     are predeclared.
 
+    Ctrl+C stops a running query at once.
+
     Example: seccoop query "SELECT ?a WHERE { ?a a sc:Agreement }" --format csv
     """
-    from .queries import format_table, load_query, run_query, serialize_result
+    from .queries import QueryError, find_query, parse_param
 
     _check_output_folder(output)
     with user_errors():
-        sparql = load_query(query, ctx.project)
-        result = run_query(ctx.open_store(), sparql, inferred=not no_inferred)
-        if fmt is None:
-            fmt = _output_format(result.kind, output)
-        if fmt == "table":
-            _emit(format_table(result) + "\n", output)
-        elif output:
-            with open(output, "wb") as handle:
-                serialize_result(result, fmt, handle)
-        else:
-            serialize_result(result, fmt, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
+        sparql, source = find_query(query, ctx.project)
+        bindings = dict(parse_param(p) for p in params)
+        store = ctx.open_store()
+        try:
+            _bounded(lambda: _answer(store, sparql, fmt, not no_inferred, output, bindings),
+                     timeout)
+        except QueryError as error:
+            raise QueryError(f"{source}: {error}" if source else str(error)) from None
+
+
+def _answer(store, sparql: str, fmt: str | None, inferred: bool, output: str | None,
+            params: dict) -> None:
+    from .queries import format_table, run_query
+
+    result = run_query(store, sparql, inferred=inferred, params=params)
+    if fmt is None:
+        fmt = _output_format(result.kind, output)
+    if fmt == "table":
+        _emit(format_table(result) + "\n", output)
+    elif output:
+        with open(output, "wb") as handle:
+            _write_result(result, fmt, handle)
+    else:
+        _write_result(result, fmt, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+
+
+def _write_result(result, fmt: str, handle) -> None:
+    """The result in ``fmt``, ending with a newline as text files do (pyoxigraph ends
+    JSON, XML and booleans without one)."""
+    from .queries import serialize_result
+
+    serialize_result(result, fmt, handle)
+    if fmt in ("json", "xml") or result.kind == "ask":
+        handle.write(b"\n")
+
+
+def _bounded(work, timeout: float | None) -> None:
+    """Run ``work`` on a thread while this one stays able to take Ctrl+C: pyoxigraph
+    cannot be interrupted inside a query, so the process ends instead (130 on Ctrl+C,
+    3 past ``timeout``). Exceptions of ``work`` are raised here."""
+    import gc
+    import os
+    import threading
+    import time
+    import traceback
+
+    failure: list[BaseException] = []
+
+    def target():
+        try:
+            work()
+        except BaseException as error:  # handed to the calling thread
+            # pyoxigraph's results must be dropped on the thread that made them.
+            traceback.clear_frames(error.__traceback__)
+            failure.append(error)
+        finally:
+            gc.collect()  # so must any reference cycle that holds one
+
+    thread = threading.Thread(target=target, daemon=True)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    try:
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.05)
+            if deadline is not None and time.monotonic() > deadline:
+                click.echo(f"Error: query stopped after {timeout:g} s (--timeout)", err=True)
+                sys.stdout.flush()
+                os._exit(3)
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted: the query was stopped.", err=True)
+        os._exit(130)
+    if failure:
+        raise failure[0]
 
 
 def _output_format(kind: str, output: str | None) -> str:
@@ -268,14 +338,22 @@ def _emit(text: str, output: str | None):
 
 @cli.command("queries")
 @click.option("--checks", is_flag=True, help="List the quality checks instead.")
+@click.option("--show", metavar="NAME", help="Print one named query: its file and its text.")
 @pass_ctx
-def list_queries(ctx, checks):
+def list_queries(ctx, checks, show):
     """List the named queries with their titles.
 
-    Example: seccoop queries
+    Example: seccoop queries --show event-timeline
     """
-    from .queries import named_queries
+    from .queries import find_query, named_queries
 
+    if show:
+        with user_errors():
+            text, source = find_query(show, ctx.project)
+        if source is None:
+            raise UserError(f"unknown query name {show!r}")
+        click.echo(f"# {source}\n{text.rstrip()}")
+        return
     found = named_queries(ctx.project, checks=checks)
     if not found:
         click.echo("no named queries")
@@ -294,7 +372,7 @@ def describe(ctx, thing, no_inferred):
 
     Shows outgoing and incoming facts with labels, and the source sentence of each fact.
 
-    Example: seccoop describe "Bishkek Summit"
+    Example: seccoop describe China
     """
     from .browse import describe as describe_resource
     from .browse import format_description

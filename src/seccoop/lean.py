@@ -151,9 +151,14 @@ def try_query(argv: list[str]) -> bool:
     text = _query_text(opts["query"], root) if build else None
     if text is None or "from" in text.lower():
         return False  # FROM may give the query a dataset of its own: the full path reads it
+    import signal
+
     import pyoxigraph as ox
 
     from . import PREFIXES
+
+    # pyoxigraph cannot be interrupted inside a query: Ctrl+C ends the process at once.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
     try:
         result = ox.Store.read_only(os.path.join(build, "oxigraph")).query(
@@ -163,5 +168,7 @@ def try_query(argv: list[str]) -> bool:
     if isinstance(result, ox.QueryTriples):
         return False
     result.serialize(sys.stdout.buffer, format=getattr(ox.QueryResultsFormat, fmt.upper()))
+    if fmt in ("json", "xml") or isinstance(result, ox.QueryBoolean):
+        sys.stdout.buffer.write(b"\n")  # as the click path ends it (see cli._answer)
     sys.stdout.buffer.flush()
     return True

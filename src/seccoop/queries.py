@@ -22,6 +22,7 @@ from .project import Project
 RESULT_FORMATS = {f.name: f.ox for f in formats.RESULTS}
 GRAPH_FORMATS = {f.name: f.ox for f in formats.RDF}
 SELECT_FORMATS = ("table", *RESULT_FORMATS)
+QUERY_SUFFIXES = (".rq", ".sparql")
 
 
 class QueryError(ValueError):
@@ -65,7 +66,7 @@ def named_queries(project: Project, *, checks: bool = False) -> list[NamedQuery]
     if not folder.is_dir():
         return []
     found = []
-    for path in sorted(folder.rglob("*.rq")):
+    for path in sorted(p for suffix in QUERY_SUFFIXES for p in folder.rglob("*" + suffix)):
         name = path.relative_to(folder).with_suffix("").as_posix()
         if name.startswith("checks/") != checks:
             continue
@@ -74,18 +75,58 @@ def named_queries(project: Project, *, checks: bool = False) -> list[NamedQuery]
 
 
 def load_query(spec: str, project: Project, stdin: io.TextIOBase | None = None) -> str:
-    """SPARQL text from inline SPARQL, a ``.rq`` path, ``-`` (standard input) or a query name."""
+    """SPARQL text from inline SPARQL, a ``.rq``/``.sparql`` path, ``-`` (standard input) or
+    a query name."""
+    return find_query(spec, project, stdin)[0]
+
+
+def find_query(spec: str, project: Project,
+               stdin: io.TextIOBase | None = None) -> tuple[str, str | None]:
+    """(SPARQL text, the file it came from or None) for :func:`load_query`'s ``spec``."""
     if spec == "-":
-        return (stdin or __import__("sys").stdin).read()
-    if spec.endswith(".rq") and Path(spec).is_file():
-        return Path(spec).read_text(encoding="utf-8")
+        return (stdin or __import__("sys").stdin).read(), None
+    if spec.endswith(QUERY_SUFFIXES):
+        if not Path(spec).is_file():
+            raise QueryError(f"{spec}: no such file")
+        return Path(spec).read_text(encoding="utf-8"), spec
     by_name = {q.name: q for q in named_queries(project) + named_queries(project, checks=True)}
     if spec in by_name:
-        return by_name[spec].text
+        return by_name[spec].text, str(by_name[spec].path)
     if _looks_like_sparql(spec):
-        return spec
+        return spec, None
+    if "/" in spec or "\\" in spec:
+        raise QueryError(f"{spec}: no such file")
     close = difflib.get_close_matches(spec, list(by_name), n=5, cutoff=0.4)
     raise QueryError(f"unknown query name {spec!r}", close)
+
+
+def parse_param(text: str) -> tuple[str, object]:
+    """``NAME=VALUE`` to (name, term): ``<iri>``, a prefixed name of a predeclared prefix,
+    a number, ``true``/``false``, else a string.
+
+    >>> parse_param("forum=scr:sco")
+    ('forum', <NamedNode value=https://w3id.org/seccoop/id/sco>)
+    >>> parse_param("year=2007")[1].datatype.value
+    'http://www.w3.org/2001/XMLSchema#integer'
+    """
+    name, equals, value = text.partition("=")
+    name = name.strip().lstrip("?$")
+    if not equals or not name:
+        raise QueryError(f"--param {text!r}: write NAME=VALUE")
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return name, ox.NamedNode(value[1:-1])
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in PREFIXES and not local.startswith("//"):
+        return name, ox.NamedNode(PREFIXES[prefix] + local)
+    for datatype, pattern in (("integer", r"[+-]?\d+"), ("decimal", r"[+-]?\d*\.\d+")):
+        if re.fullmatch(pattern, value):
+            return name, ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + datatype))
+    if value in ("true", "false"):
+        return name, ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + "boolean"))
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1]
+    return name, ox.Literal(value)
 
 
 def _looks_like_sparql(text: str) -> bool:
@@ -123,7 +164,7 @@ _MAY_NAME_DATASET = re.compile(r"from", re.I)
 def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
               default_graph_uris: list[str] | None = None,
               named_graph_uris: list[str] | None = None,
-              base_iri: str | None = None) -> QueryResult:
+              base_iri: str | None = None, params: dict | None = None) -> QueryResult:
     """Evaluate ``sparql`` over the dataset SPARQL 1.1 gives it.
 
     The dataset comes from the protocol's ``default_graph_uris``/``named_graph_uris`` when
@@ -132,6 +173,8 @@ def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
     not hold is an empty graph. ``inferred=False`` (``--no-inferred``, the endpoint's
     ``inferred=false``) leaves the inferred graph out of each of these datasets.
     ``base_iri`` resolves relative IRIs of a query without BASE (the endpoint passes its URL).
+    ``params`` binds variables before evaluation (name -> term, see :func:`parse_param`);
+    pyoxigraph binds the variables a query returns (``SELECT *`` returns them all).
     """
     if inferred and default_graph_uris is None and named_graph_uris is None \
             and not _MAY_NAME_DATASET.search(sparql):
@@ -141,10 +184,17 @@ def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
                                    named_graph_uris, base_iri)
         if base_iri:
             options["base_iri"] = base_iri
+    if params:
+        options = {**options, "substitutions": {ox.Variable(k): v for k, v in params.items()}}
     try:
         value = store.query(sparql, **options)
     except SyntaxError as error:
-        raise QueryError(syntax_message(error)) from None
+        raise QueryError(syntax_message(error, sparql)) from None
+    except RuntimeError as error:
+        if not params:
+            raise
+        # pyoxigraph binds only variables the query returns (its SELECT projection).
+        raise QueryError(f"cannot bind {', '.join('?' + p for p in params)}: {error}") from None
     if isinstance(value, ox.QuerySolutions):
         return QueryResult("select", value)
     if isinstance(value, ox.QueryBoolean):
@@ -204,13 +254,32 @@ def _query_dataset(sparql: str, base_iri: str | None) -> tuple[list[str], list[s
 _SPARQL_LOCATION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
 
-def syntax_message(error: SyntaxError) -> str:
-    """``SPARQL syntax error at line L, column C: reason`` with the expected-token list clipped."""
+_PREFIXED_NAME_END = re.compile(r"([^\s:<>(){}\[\]\"'#,;=!&|^*+/?$@~`]*):[^\s<>(){}\[\]\"'#,;=!&|^*+/?$@~`]*$")
+
+
+def syntax_message(error: SyntaxError, sparql: str | None = None) -> str:
+    """``SPARQL syntax error at line L, column C: reason`` with the expected-token list
+    clipped; an undeclared prefix is named.
+
+    >>> try:
+    ...     ox.Store().query("SELECT * WHERE { ?s foo:bar ?o }")
+    ... except SyntaxError as error:
+    ...     print(syntax_message(error, "SELECT * WHERE { ?s foo:bar ?o }"))
+    SPARQL syntax error at line 1, column 28: the prefix 'foo:' is not declared (declare it with PREFIX foo: <...>)
+    """
     text = str(error)
     match = _SPARQL_LOCATION.search(text)
     if not match:
         return f"SPARQL syntax error: {text}"
     line, column, reason = match.groups()
+    if "Prefix not found" in reason and sparql is not None:
+        lines = sparql.splitlines() or [""]
+        before = lines[min(int(line), len(lines)) - 1][: int(column) - 1].rstrip()
+        name = _PREFIXED_NAME_END.search(before)
+        if name:
+            prefix = name.group(1)
+            return (f"SPARQL syntax error at line {line}, column {column}: the prefix "
+                    f"'{prefix}:' is not declared (declare it with PREFIX {prefix}: <...>)")
     reason = " ".join(reason.split())
     if len(reason) > 160:
         reason = reason[:159] + "…"

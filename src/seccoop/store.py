@@ -382,15 +382,30 @@ def resolve(store: ox.Store, text: str) -> ox.NamedNode:
         return ox.NamedNode(next(iter(found)))
     if found:
         raise ResolveError(f"{text!r} is ambiguous", sorted(found.items()))
-    slug = ox.NamedNode(PREFIXES["scr"] + text)
-    if any(True for _ in store.quads_for_pattern(slug, None, None)):
+    try:
+        slug = ox.NamedNode(PREFIXES["scr"] + text)
+    except ValueError:  # a label with spaces or other characters no IRI holds
+        slug = None
+    if slug is not None and any(True for _ in store.quads_for_pattern(slug, None, None)):
         return slug
     raise ResolveError(f"no resource is named {text!r}", _similar_labels(store, text))
 
 
-def _similar_labels(store: ox.Store, text: str) -> list[tuple[str, str]]:
-    query = f"""SELECT DISTINCT ?s ?l WHERE {{ VALUES ?text {{ {ox.Literal(text)} }}
-        ?s rdfs:label ?l FILTER(CONTAINS(LCASE(STR(?l)), LCASE(STR(?text)))) }}
-        ORDER BY ?s LIMIT 10"""
-    rows = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
-    return [(row["s"].value, row["l"].value) for row in rows]
+def _similar_labels(store: ox.Store, text: str, limit: int = 10) -> list[tuple[str, str]]:
+    """Labels that hold ``text`` or are close to it by edit distance (``Chnia``: China)."""
+    import difflib
+
+    rows = store.query("SELECT DISTINCT ?s ?l WHERE { { ?s rdfs:label ?l } UNION "
+                       "{ ?s skos:altLabel ?l } FILTER(isIRI(?s)) }",
+                       prefixes=PREFIXES, use_default_graph_as_union=True)
+    labels: dict[str, list[tuple[str, str]]] = {}
+    for row in rows:
+        labels.setdefault(row["l"].value.lower(), []).append((row["s"].value, row["l"].value))
+    wanted = text.lower()
+    close = [label for label in labels if wanted in label]
+    close += difflib.get_close_matches(wanted, list(labels), n=limit, cutoff=0.6)
+    found: dict[str, str] = {}
+    for label in close:
+        for iri, shown in labels[label]:
+            found.setdefault(iri, shown)
+    return sorted(found.items())[:limit]
