@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -400,3 +401,46 @@ def test_machine_output_ends_with_a_newline(env, fmt):
                               capture_output=True, timeout=60)
         assert done.returncode == 0 and done.stdout.endswith(b"\n")
         assert run(*env, "query", query, "-f", fmt).stdout_bytes.endswith(b"\n")
+
+
+@pytest.mark.parametrize("extra", [[], ["--no-shacl"]])
+def test_check_fails_cleanly_on_a_file_that_does_not_parse(env, extra):
+    """With a store already built, a broken file is a one-line failure naming file:line:col,
+    never a traceback nor an ok from the stale store."""
+    project, store = env
+    run(*env, "build")
+    facts = project / "data" / "facts.ttl"
+    good = facts.read_text()
+    try:
+        facts.write_text(good + "\nscr:x sc:hasMember .\n")
+        result = CliRunner().invoke(cli, ["--project", str(project), "--store", str(store),
+                                          "check", *extra])
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output and "ok    checks/" not in result.output
+        assert "FAIL  sources" in result.output and "facts.ttl:" in result.output
+    finally:
+        facts.write_text(good)
+
+
+def test_check_says_when_there_are_no_shapes(env):
+    result = run(*env, "check")
+    assert "skip  SHACL shapes" in result.output and "ok    SHACL" not in result.output
+
+
+def test_the_project_being_edited_is_the_one_used(env, tmp_path):
+    """Inside a project folder (or below it) that folder is the project, as git finds its
+    repository; elsewhere the packaged graph is used."""
+    project, store = env
+    inner = project / "data" / "deeper"
+    inner.mkdir(exist_ok=True)
+    env_vars = {k: v for k, v in os.environ.items() if k != "SECCOOP_PROJECT"}
+    env_vars["SECCOOP_STORE"] = str(store)
+    for cwd in (project, inner):
+        done = subprocess.run([shutil.which("seccoop"), "stats"], cwd=cwd, env=env_vars,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert f"project: {project.resolve()}" in done.stdout
+    elsewhere = subprocess.run([shutil.which("seccoop"), "stats"], cwd=tmp_path,
+                               env={**env_vars, "SECCOOP_STORE": str(tmp_path / "s")},
+                               capture_output=True, text=True, timeout=300)
+    assert elsewhere.returncode == 0 and f"project: {project.resolve()}" not in elsewhere.stdout

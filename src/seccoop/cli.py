@@ -40,8 +40,9 @@ class Context:
 
         return Path(self._store_arg) if self._store_arg else default_store_dir(self.project)
 
-    def open_store(self):
-        """The read-only store, built first when missing or stale."""
+    def open_store(self, *, strict: bool = False):
+        """The read-only store, built first when missing or stale. A failed rebuild keeps
+        the previous store answering, with a warning, unless ``strict``."""
         from .store import open_store
 
         from .store import current_build
@@ -50,7 +51,7 @@ class Context:
             try:
                 _run_build(self, force=False, quiet=True)
             except click.ClickException as error:
-                if current_build(self.store_dir) is None:
+                if strict or current_build(self.store_dir) is None:
                     raise
                 # The previous store keeps answering; the user still learns why it is stale.
                 click.echo(f"warning: rebuild failed, using the previous store: "
@@ -399,6 +400,7 @@ def stats(ctx, no_inferred):
 
     with user_errors():
         tables = compute_stats(ctx.open_store(), inferred=not no_inferred)
+    click.echo(f"project: {ctx.project.root}\nstore:   {ctx.store_dir}\n")
     for title, rows in tables.items():
         click.echo(f"{title}:")
         width = max((len(name) for name, _ in rows), default=0)
@@ -421,14 +423,21 @@ def check(ctx, no_shacl):
     from .checks import run_checks, validate_shapes
 
     failed = 0
+    try:  # the files as they are now: a stale store would judge older data
+        store = ctx.open_store(strict=True)
+    except click.ClickException as error:
+        click.echo(f"FAIL  sources: {error.format_message()}")
+        raise click.exceptions.Exit(1) from None
     with user_errors():
-        results = run_checks(ctx.open_store(), ctx.project)
+        results = run_checks(store, ctx.project)
     for name, rows in results.items():
         click.echo(f"{'ok  ' if not rows else 'FAIL'}  checks/{name}" + (f"  ({len(rows)} rows)" if rows else ""))
         for row in rows[:10]:
             click.echo("        " + "  ".join(str(cell) for cell in row))
         failed += bool(rows)
-    if not no_shacl:
+    if not no_shacl and not (ctx.project.ontology_dir / "shapes.ttl").is_file():
+        click.echo("skip  SHACL shapes (the project has no ontology/shapes.ttl)")
+    elif not no_shacl:
         conforms, report = validate_shapes(project=ctx.project)
         click.echo(f"{'ok  ' if conforms else 'FAIL'}  SHACL shapes")
         if not conforms:

@@ -37,8 +37,26 @@ def packaged_root() -> str:
 
 
 def project_root(arg: str | None = None) -> str:
+    """``--project``, else ``$SECCOOP_PROJECT``, else the project the working directory is
+    in (as git finds its repository), else the packaged graph."""
     chosen = arg or os.environ.get(PROJECT_ENV)
-    return os.path.realpath(os.path.expanduser(chosen)) if chosen else packaged_root()
+    if chosen:
+        return os.path.realpath(os.path.expanduser(chosen))
+    return enclosing_project(os.getcwd()) or packaged_root()
+
+
+def enclosing_project(start: str) -> str | None:
+    """The nearest folder at or above ``start`` holding ``seccoop.toml``, or both
+    ``ontology/`` and ``data/``: the files being edited, not an installed copy."""
+    here = os.path.realpath(start)
+    while True:
+        if os.path.isfile(os.path.join(here, "seccoop.toml")) or all(
+                os.path.isdir(os.path.join(here, name)) for name in SOURCE_FOLDERS):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
 
 
 def default_store_dir(root: str) -> str:
