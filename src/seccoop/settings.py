@@ -31,10 +31,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", str, "Interface to listen on (loopback only by default).", "HOST"),
     Setting("port", 8000, int, "Port to listen on (0 picks a free port).", "PORT", 0, 65535),
     Setting("base_url", "", str,
-            "The public URL of the server (e.g. https://kg.example.org), used for the "
-            "endpoint and document IRIs of the service description, VoID and entity "
-            "documents; default http://HOST:PORT as bound. Never taken from a request's "
-            "Host header.", "URL"),
+            "The public URL of the server (e.g. https://kg.example.org): the IRIs of the "
+            "endpoint and of the documents in the service description, VoID and entity "
+            "documents. Default: http://HOST:PORT as bound; never a request's Host header.",
+            "URL"),
     Setting("cors", False, bool,
             "Send Access-Control-Allow-Origin: * on data documents and SPARQL results."),
     Setting("workers", 1, int, "HTTP worker processes (each has its own query processes).", "N", 1),
@@ -191,6 +191,6 @@ def click_options(command: Callable) -> Callable:
                 ranged = click.IntRange if s.type is int else click.FloatRange
                 kind = ranged(s.minimum, s.maximum)
             option = click.option(flag, s.name, type=kind, default=s.default,
-                                  metavar=s.metavar, show_default=True, help=s.help)
+                                  metavar=s.metavar, show_default=s.default != "", help=s.help)
         command = option(command)
     return command
