@@ -203,6 +203,10 @@ def test_document_headers_and_revalidation(client, mini):
     assert parsedate_to_datetime(modified) == datetime.strptime(built, "%Y-%m-%dT%H:%M:%S%z")
     again = client.get("/id/china", headers={"Accept": "text/turtle", "If-None-Match": etag})
     assert again.status_code == 304 and again.headers["etag"] == etag and not again.content
+    since = client.get("/id/china.ttl", headers={"If-Modified-Since": modified})
+    assert since.status_code == 304
+    older = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert client.get("/id/china.ttl", headers={"If-Modified-Since": older}).status_code == 200
     other = client.get("/id/china.jsonld", headers={"If-None-Match": etag})
     assert other.status_code == 200 and other.headers["etag"] != etag
     asserted = client.get("/id/china.ttl", params={"inferred": "false"})

@@ -16,7 +16,7 @@ import os
 import tempfile
 import threading
 from datetime import timezone
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -28,7 +28,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import SCR
+from .. import SCR, __version__
 from ..browse import describe, label_of
 from ..project import Project, find_project
 from ..queries import named_queries
@@ -102,8 +102,8 @@ class Server:
     def validators(self, *parts) -> dict:
         """ETag and Last-Modified of a document: from the build (the store does not change
         while served) and what else shapes its bytes (``parts``)."""
-        seed = "|".join(map(str, (self.manifest.get("fingerprint"), self.base,
-                                  self.settings.max_rows, *parts)))
+        seed = "|".join(map(str, (__version__, self.manifest.get("fingerprint"), self.base,
+                                  self.settings.max_rows, self.settings.max_page_facts, *parts)))
         headers = {"ETag": '"' + hashlib.blake2b(seed.encode(), digest_size=12).hexdigest() + '"',
                    "Cache-Control": CACHE_CONTROL}
         if self.built:
@@ -192,11 +192,18 @@ def _entity_format(store: ox.Store, request: Request) -> tuple[str, str | None]:
 
 
 def _not_modified(request: Request, headers: dict) -> bool:
+    """RFC 9110, 13.1: If-None-Match decides when present, else If-Modified-Since."""
     tags = request.headers.get("if-none-match")
-    if not tags:
+    if tags:
+        etag = headers["ETag"]
+        return tags.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in tags.split(",")]
+    since, modified = request.headers.get("if-modified-since"), headers.get("Last-Modified")
+    if not since or not modified:
         return False
-    etag = headers["ETag"]
-    return tags.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in tags.split(",")]
+    try:
+        return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
 
 
 def _exists(store: ox.Store, iri: str) -> bool:
