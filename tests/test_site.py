@@ -130,7 +130,9 @@ def test_descriptions_sitemap_and_rewrites(site):
     dcat = (site / "dcat.ttl").read_text()
     assert "dcat:Distribution" in dcat and "dcat:downloadURL <https://example.org/kg/dumps/" in dcat
     htaccess = (site / ".htaccess").read_text()
-    assert "RewriteCond %{HTTP_ACCEPT} text/turtle" in htaccess and "R=303" in htaccess
+    # issue 12: the rules carry a RewriteBase and header rules that reach the 303s too
+    assert "RewriteBase /\n" in htaccess and "text/turtle" in htaccess and "R=303" in htaccess
+    assert "Header always set Vary Accept" in htaccess
     table = json.loads((site / "conneg.json").read_text())
     assert table["/id/china"]["text/turtle"] == "id/china.ttl"
     assert all((site / target).is_file() for row in table.values() for target in row.values())

@@ -568,8 +568,11 @@ def export_command(ctx, fmt, no_inferred, graphs, output):
 @click.option("--base-url", default="https://w3id.org/seccoop/", show_default=True,
               help="Where the site will be published (absolute URLs of the sitemap, VoID "
                    "and DCAT).")
+@click.option("--base-path", default="/", show_default=True, metavar="PATH",
+              help="The URL path the site is served under on its host, e.g. /pub/kg/ "
+                   "(the RewriteBase of .htaccess and the nginx location).")
 @pass_ctx
-def site_command(ctx, outdir, no_inferred, base_url):
+def site_command(ctx, outdir, no_inferred, base_url, base_path):
     """Write a static linked-data site: pages, per-resource data, dumps, ontology docs.
 
     Links are relative, so OUTDIR can be served under any path.
@@ -577,10 +580,13 @@ def site_command(ctx, outdir, no_inferred, base_url):
     Example: seccoop site public/ && python -m http.server -d public
     """
     from .site import build_site
+    from .store import current_build, read_manifest
 
     with user_errors():
-        report = build_site(ctx.open_store(), Path(outdir), inferred=not no_inferred,
-                            base_url=base_url)
+        store = ctx.open_store()
+        built = read_manifest(current_build(ctx.store_dir)).get("built")
+        report = build_site(store, Path(outdir), inferred=not no_inferred,
+                            base_url=base_url, base_path=base_path, built=built)
     click.echo(f"wrote {report.pages} resource pages and {report.files} files to {outdir}")
 
 

@@ -335,13 +335,14 @@ def _copy_body(turtle, out: BinaryIO) -> None:
 
 def serialize_triples(triples: Iterable[ox.Triple], fmt: str, *,
                       prefixes: dict[str, str] | None = None, context: dict | None = None) -> bytes:
-    """A small in-memory graph (one resource's description) in the same deterministic form."""
-    if fmt in QUAD_FORMATS:
-        raise ExportError("a description is a graph: use a triple format")
+    """A small in-memory graph (one resource's description) in the same deterministic form;
+    the quad formats (N-Quads, TriG) put it in the default graph."""
     text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     blank = [l for l in text.splitlines(keepends=True) if _has_blank(l)]
     lines = {l for l in text.splitlines(keepends=True) if not _has_blank(l)}
     lines.update(_canonical_lines(blank, quads=False))
+    token = b"<> " if fmt in QUAD_FORMATS else b""  # the default graph, in quads mode
     out = io.BytesIO()
-    write(io.BytesIO(b"".join(sorted(lines))), out, fmt, prefixes or PREFIXES, context)
+    write(io.BytesIO(b"".join(token + line for line in sorted(lines))), out, fmt,
+          prefixes or PREFIXES, context)
     return out.getvalue()

@@ -30,6 +30,11 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", str, "Interface to listen on (loopback only by default).", "HOST"),
     Setting("port", 8000, int, "Port to listen on (0 picks a free port).", "PORT", 0, 65535),
+    Setting("base_url", "", str,
+            "The public URL of the server (e.g. https://kg.example.org): the IRIs of the "
+            "endpoint and of the documents in the service description, VoID and entity "
+            "documents. Default: http://HOST:PORT as bound; never a request's Host header.",
+            "URL"),
     Setting("cors", False, bool,
             "Send Access-Control-Allow-Origin: * on data documents and SPARQL results."),
     Setting("workers", 1, int, "HTTP worker processes (each has its own query processes).", "N", 1),
@@ -74,6 +79,7 @@ class Settings:
 
     host: str = "127.0.0.1"
     port: int = 8000
+    base_url: str = ""
     cors: bool = False
     workers: int = 1
     query_workers: int = 2
@@ -90,6 +96,8 @@ class Settings:
                     if (problem := _out_of_range(setting, getattr(self, setting.name)))]
         problems += [f"--allow-service {iri!r} is not an http(s) IRI"
                      for iri in self.allow_service if not _is_http_iri(iri)]
+        if self.base_url and not _is_http_iri(self.base_url):
+            problems.append(f"--base-url {self.base_url!r} is not an http(s) URL")
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -103,6 +111,21 @@ class Settings:
         if "allow_service" in values:
             values["allow_service"] = tuple(values["allow_service"] or ())
         return cls(**values)
+
+
+def public_base(settings: "Settings") -> str:
+    """The server's public base URL, without a trailing slash: ``--base-url``, else the
+    configured bind address (never a request's ``Host`` header).
+
+    >>> public_base(Settings()), public_base(Settings(base_url="https://kg.example.org/"))
+    ('http://127.0.0.1:8000', 'https://kg.example.org')
+    >>> public_base(Settings(host="::1", port=8080))
+    'http://[::1]:8080'
+    """
+    if settings.base_url:
+        return settings.base_url.rstrip("/")
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return f"http://{host}:{settings.port}"
 
 
 def _out_of_range(setting: Setting, value) -> str | None:
@@ -152,7 +175,7 @@ def click_options(command: Callable) -> Callable:
     ... @click_options
     ... def serve(**kw): pass
     >>> sorted(p.name for p in serve.params)[:3]
-    ['allow_service', 'cors', 'host']
+    ['allow_service', 'base_url', 'cors']
     """
     import click
 
@@ -168,6 +191,6 @@ def click_options(command: Callable) -> Callable:
                 ranged = click.IntRange if s.type is int else click.FloatRange
                 kind = ranged(s.minimum, s.maximum)
             option = click.option(flag, s.name, type=kind, default=s.default,
-                                  metavar=s.metavar, show_default=True, help=s.help)
+                                  metavar=s.metavar, show_default=s.default != "", help=s.help)
         command = option(command)
     return command

@@ -8,11 +8,13 @@ what only a running server offers (the query page, /sparql, explanations) into p
 Layout of OUTDIR::
 
     index.html  ontology.html  id/<name>.html          pages
-    id/<name>.{ttl,jsonld,nt,rdf}                     each resource's description
-    ontology.{ttl,rdf,jsonld,nt}  ontology/<version>.*  the ontology in its own right
+    id/<name>.{ttl,jsonld,nt,rdf,nq,trig}             each resource's document
+    ontology.{ttl,rdf,jsonld,nt,nq,trig}  ontology/<version>.*  the ontology
     dumps/seccoop.{ttl,nt,nq,trig,jsonld,rdf}         the full graph (seccoop export)
     void.ttl  dcat.ttl  sitemap.xml  context.jsonld    descriptions
-    .htaccess  _redirects  nginx.conf  conneg.json     content negotiation for any host
+    void.html  ontology/<version>.html                 pages of the other IRIs
+    .htaccess  nginx-map.conf  nginx.conf           content negotiation (Apache, nginx)
+    _redirects  conneg.json                           pages only; the table for any host
     static/style.css  favicon.ico
 """
 
@@ -31,17 +33,17 @@ from . import PREFIXES, SC, SCR
 from .browse import describe, label_of
 from .export import (EXTENSIONS as EXPORT_EXTENSIONS, FORMATS, ExportError, asserted_copy,
                      export, select_graphs)
-from .export import serialize_triples
 from .jsonld import context_document, context_for
 from .settings import Settings
 from .store import INFERRED_GRAPH
 
 # Per-resource documents: extension -> export format (the endpoint's set).
-DOC_FORMATS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
+DOC_FORMATS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml",
+               "nq": "nquads", "trig": "trig"}
 MEDIA = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
-         "rdf": "application/rdf+xml", "html": "text/html"}
+         "rdf": "application/rdf+xml", "nq": "application/n-quads", "trig": "application/trig",
+         "html": "text/html"}
 DUMP_NAME = "seccoop"
-DESCRIPTION_PREFIXES = {"void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#"}
 
 
 @dataclass
@@ -68,11 +70,17 @@ class Site:
 
 
 def build_site(store: ox.Store, outdir: Path, *, inferred: bool = True,
-               base_url: str = "https://w3id.org/seccoop/") -> SiteReport:
+               base_url: str = "https://w3id.org/seccoop/", base_path: str = "/",
+               built: str | None = None) -> SiteReport:
     """Write the whole site into ``outdir``: a new or empty folder, or an earlier site
-    (which is replaced, so no stale page survives)."""
+    (which is replaced, so no stale page survives). ``base_path`` is the URL path the site
+    is served under (the rewrite rules need it); ``built`` the store's build time
+    (``dcterms:modified`` of the documents, as the server says it)."""
     from .server import pages
+    from .rewrites import normal_base_path
+    from .server.datadocs import Publication, build_time
 
+    normal_base_path(base_path)  # a bad path fails before anything is written
     _register_pictures()
     _prepare(outdir)
     site = Site(outdir, base_url)
@@ -80,9 +88,11 @@ def build_site(store: ox.Store, outdir: Path, *, inferred: bool = True,
         store = asserted_copy(store)
     graphs = select_graphs(store, inferred=inferred)
     context = context_for(store, graphs)
+    when = build_time({"built": built})
+    pub = Publication(base_url, when.isoformat() if when else None, context)
     resources = site_resources(store, graphs)
     for iri in resources:
-        _resource(site, store, iri, inferred, context)
+        _resource(site, store, iri, inferred, pub)
     _ontology(site, store, context)
     _dumps(site, store, inferred)
     _descriptions(site, store, graphs, resources, context)
@@ -90,7 +100,7 @@ def build_site(store: ox.Store, outdir: Path, *, inferred: bool = True,
     site.page("index.html", _with_section(pages.home_page(store, counts),
                                           index_section(resources, store)))
     _assets(site)
-    write_rewrites(site, resources, ontology_version_path(store))
+    write_rewrites(site, resources, ontology_version_path(store), base_path)
     (outdir / MARKER).write_text("written by seccoop site; the next run replaces this folder\n")
     return SiteReport(pages=len(resources), files=site.files)
 
@@ -134,28 +144,33 @@ def resource_name(iri: str) -> str | None:
     return name if name and "/" not in name and not name.startswith(".") else None
 
 
-def _resource(site: Site, store, iri: str, inferred: bool, context: dict) -> None:
+def _resource(site: Site, store, iri: str, inferred: bool, pub) -> None:
+    """The page and every document of one resource: the documents are the server's
+    (:func:`seccoop.server.datadocs.entity_document`), byte for byte."""
     from .server import datadocs, pages
 
     name = resource_name(iri)
     desc = describe(store, iri, inferred=inferred, limit=PAGE_FACTS)
     site.page(f"id/{name}.html", pages.entity_page(store, desc, path="/id/" + quote(name, safe=""),
                                                    limit=PAGE_FACTS))
-    triples = datadocs.resource_triples(store, iri, inferred=inferred)
     for ext, fmt in DOC_FORMATS.items():
-        site.write(f"id/{name}.{ext}", serialize_triples(triples, fmt, context=context))
+        data, _cut = datadocs.entity_document(store, iri, fmt, pub, inferred=inferred)
+        site.write(f"id/{name}.{ext}", data)
 
 
 def _ontology(site: Site, store, context: dict) -> None:
     """The documentation page and the ontology in every syntax, also under its version IRI."""
     from .server import datadocs, pages
 
-    site.page("ontology.html", pages.ontology_page(store, pages.ontology_terms(store))
-              .replace("</main>", individuals_section(store) + "</main>", 1))
+    page = pages.ontology_page(store, pages.ontology_terms(store)).replace(
+        "</main>", individuals_section(store) + "</main>", 1)
+    site.page("ontology.html", page)
     triples = datadocs.ontology_triples(store)
     version = ontology_version_path(store)
+    if version:  # the version IRI has a page too (the rewrites send browsers to {path}.html)
+        site.page(f"{version}.html", page)
     for ext, fmt in DOC_FORMATS.items():
-        data = serialize_triples(triples, fmt, context=context)
+        data = datadocs.serialize_triples(triples, fmt, context)
         site.write(f"ontology.{ext}", data)
         if version:
             site.write(f"{version}.{ext}", data)
@@ -230,26 +245,24 @@ The ontology: <a href="/ontology">documentation</a>, <a href="/ontology.ttl">Tur
 # --- descriptions: VoID, DCAT, sitemap, context -----------------------------------------
 
 def _descriptions(site: Site, store, graphs, resources: list[str], context: dict) -> None:
-    from .server import datadocs
+    from .server import datadocs, pages
 
     base = site.base_url
-    void = datadocs.void_description(store, base.rstrip("/"))
-    void = re.sub(r"\n\s*void:sparqlEndpoint <[^>]*> ;", "", void)
-    void += "".join(f"<{base}void> void:dataDump <{base}dumps/{DUMP_NAME}.{ext}> .\n"
-                    for ext in EXPORT_EXTENSIONS.values())
-    void += f"<{base}void> void:exampleResource <{resources[0]}> .\n" if resources else ""
+    void = datadocs.void_description(store, base.rstrip("/"), endpoint=False,
+                                     dumps=f"{base}dumps/",
+                                     example=resources[0] if resources else None)
     _rdf_docs(site, "void", void, context)
+    site.page("void.html", pages.void_page(store, void))
     _rdf_docs(site, "dcat", dcat_description(base), context)
     site.write("sitemap.xml", sitemap(base, resources))
     site.write("context.jsonld", context_document(context))
 
 
 def _rdf_docs(site: Site, stem: str, turtle: str, context: dict) -> None:
-    triples = list(ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE))
-    prefixes = {**PREFIXES, **DESCRIPTION_PREFIXES}
+    from .server.datadocs import serialize_turtle
+
     for ext, fmt in DOC_FORMATS.items():
-        site.write(f"{stem}.{ext}", serialize_triples(triples, fmt, prefixes=prefixes,
-                                                      context=context))
+        site.write(f"{stem}.{ext}", serialize_turtle(turtle, fmt, context))
 
 
 def dcat_description(base: str) -> str:
@@ -307,7 +320,7 @@ def site_path(route: str) -> str | None:
     if path == "/":
         return "index.html" + fragment
     if path in ("/ontology", "/void"):
-        return path[1:] + (".html" if path == "/ontology" else ".ttl") + fragment
+        return path[1:] + ".html" + fragment
     if re.fullmatch(r"/(ontology|void)\.\w+", path) or path.startswith(("/static/", "/dumps/")):
         return path[1:] + fragment
     if path in ("/favicon.ico", "/dcat.ttl", "/context.jsonld", "/sitemap.xml"):
@@ -342,56 +355,23 @@ def relativize(html: str, page: str) -> str:
 
 # --- content negotiation ------------------------------------------------------------------
 
-def write_rewrites(site: Site, resources: list[str], version: str | None = None) -> None:
-    """An .htaccess (w3id.org style), a Netlify/Cloudflare ``_redirects``, an nginx snippet,
-    and ``conneg.json``: the mapping table from each IRI path and media type to its file."""
-    site.write(".htaccess", htaccess())
+def write_rewrites(site: Site, resources: list[str], version: str | None = None,
+                   base_path: str = "/") -> None:
+    """Rewrite rules for Apache (``.htaccess``) and nginx (``nginx-map.conf`` at http level,
+    ``nginx.conf`` in the server block) for the site served under ``base_path``; a
+    Netlify/Cloudflare ``_redirects`` (no content negotiation there: pages only); and
+    ``conneg.json``: the table from each IRI path and media type to its file."""
+    from .rewrites import htaccess, nginx_map, nginx_server
+
+    site.write(".htaccess", htaccess(base_path))
+    site.write("nginx-map.conf", nginx_map())
+    site.write("nginx.conf", nginx_server(base_path))
     site.write("_redirects", "\n".join(["# extensionless IRIs -> their HTML page (no conneg here)",
                                         "/id/:name  /id/:name.html  200",
                                         "/ontology  /ontology.html  200",
-                                        "/void  /void.ttl  200", ""]))
-    site.write("nginx.conf", NGINX)
+                                        "/void  /void.html  200", ""]))
     table = {"/" + stem: {media: f"{stem}.{ext}" for ext, media in MEDIA.items()}
              for stem in ["ontology", "void"] + [f"id/{resource_name(i)}" for i in resources]}
-    table["/void"]["text/html"] = "void.ttl"  # VoID has no page: browsers get Turtle
     if version:
-        table["/" + version] = {**{m: f"{version}.{e}" for e, m in MEDIA.items()},
-                                "text/html": "ontology.html"}
+        table["/" + version] = {m: f"{version}.{e}" for e, m in MEDIA.items()}
     site.write("conneg.json", json.dumps(table, indent=1, sort_keys=True) + "\n")
-
-
-def htaccess() -> str:
-    """Rewrite rules in the w3id.org style: 303 to the file for the requested media type."""
-    rules = ["# Content negotiation for the seccoop site (Apache), in the w3id.org style.",
-             "# On the site's own host the targets are relative, as below. In the w3id.org",
-             "# repository, write the host instead: $1.ttl -> https://HOST/PATH/$1.ttl.",
-             "Options +FollowSymLinks", "RewriteEngine on", "AddType text/turtle .ttl",
-             "AddType application/ld+json .jsonld", "AddType application/n-triples .nt",
-             "AddType application/n-quads .nq", "AddType application/trig .trig",
-             "AddType application/rdf+xml .rdf", "<IfModule mod_headers.c>",
-             "  Header set Vary Accept", '  Header set Access-Control-Allow-Origin "*"',
-             "</IfModule>", ""]
-    for ext, media in (("ttl", "text/turtle"), ("jsonld", "application/ld\\+json"),
-                       ("nt", "application/n-triples"), ("rdf", "application/rdf\\+xml")):
-        rules += [f"# {media.replace(chr(92), '')} -> .{ext}",
-                  f"RewriteCond %{{HTTP_ACCEPT}} {media}",
-                  "RewriteCond %{REQUEST_FILENAME} !-f",
-                  f"RewriteRule ^(id/[^/]+|ontology|ontology/[^/]+|void)$ $1.{ext} [R=303,L]", ""]
-    rules += ["# anything else (browsers) -> the page",
-              "RewriteCond %{REQUEST_FILENAME} !-f",
-              "RewriteRule ^(id/[^/]+|ontology)$ $1.html [R=303,L]",
-              "RewriteCond %{REQUEST_FILENAME} !-f",
-              "RewriteRule ^ontology/[^/]+$ ontology.html [R=303,L]",
-              "RewriteRule ^void$ void.ttl [R=303,L]", ""]
-    return "\n".join(rules)
-
-
-NGINX = """# nginx: content negotiation for the seccoop site (include inside a server block).
-# map $http_accept $seccoop_ext { default html; ~text/turtle ttl; ~application/ld\\+json jsonld;
-#   ~application/n-triples nt; ~application/rdf\\+xml rdf; }   <- put this map at http level
-location ~ ^(?<stem>/(?:id/[^/.]+|ontology|ontology/[^/]+))$ {
-    add_header Vary Accept;
-    try_files $stem.$seccoop_ext $stem.html =404;
-}
-location = /void { try_files /void.ttl =404; }
-"""

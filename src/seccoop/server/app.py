@@ -10,9 +10,13 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import tempfile
 import threading
+from datetime import timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -24,26 +28,28 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import SCR
+from .. import SCR, __version__
 from ..browse import describe, label_of
 from ..project import Project, find_project
 from ..queries import named_queries
-from ..settings import Settings
+from ..settings import Settings, public_base
 from ..store import build, current_build, is_fresh, read_manifest
-from .datadocs import (EXTENSIONS, MACHINE_DOC_OFFERS, RDF_DOC_OFFERS, link_header,
-                       ontology_triples, resource_triples, serialize_triples, serialize_turtle,
-                       void_description)
+from .datadocs import (DUMP_NAME, EXTENSIONS, MACHINE_DOC_OFFERS, RDF_DOC_OFFERS, Publication,
+                       build_time, document_context, entity_document, link_header,
+                       ontology_triples, serialize_triples, serialize_turtle, void_description)
 from .endpoint import SparqlApp, endpoint_url, error_response
 from .explain import explain_endpoint
 from .guardrails import Guardrails
 from .html import error_page
-from .pages import entity_page, home_page, ontology_page, ontology_terms
+from .pages import entity_page, home_page, ontology_page, ontology_terms, void_page
 from .pool import QueryCrashed, QueryPool, QueryRunner, QueryTimeout
 from .protocol import ProtocolError, content_type, negotiate, parse_get
 from .query_page import ResultView, query_page, view_from_json, view_from_ntriples
 from . import guard
 
 STATIC = Path(__file__).parent / "static"
+# Documents may be reused for a while; ETag and Last-Modified revalidate them after.
+CACHE_CONTROL = "public, max-age=600"
 CONFIG_ENV = "SECCOOP_SERVE_CONFIG"
 
 
@@ -55,6 +61,8 @@ class Server:
         build_dir = ensure_built(project, Path(store_dir))
         self.store_path = str(build_dir / "oxigraph")
         self.manifest = read_manifest(build_dir)
+        self.base = public_base(settings)
+        self.built = build_time(self.manifest)
         self.store = ox.Store.read_only(self.store_path)
         self.pool = QueryPool(self.store_path, settings.query_workers, settings.timeout)
         # Jobs proven cheap in a query process run again in-process (see pool.py).
@@ -63,6 +71,7 @@ class Server:
         self._cache: dict = {}
         self._locks: dict[str, threading.Lock] = {}
         self.explainer_future = None  # /explain's one recorded closure (see explain.py)
+        self._scratch: tempfile.TemporaryDirectory | None = None
         self._data_headers = {"Vary": "Accept"}
         if settings.cors:
             self._data_headers["Access-Control-Allow-Origin"] = "*"
@@ -83,6 +92,30 @@ class Server:
             if key not in self._cache:
                 self._cache[key] = compute()
         return self._cache[key]
+
+    def publication(self, inferred: bool = True) -> Publication:
+        """The base URL, build time and JSON-LD context of the documents served."""
+        return self.cached(f"publication.{inferred}", lambda: Publication(
+            self.base, self.built.isoformat() if self.built else None,
+            document_context(self.store, inferred)))
+
+    def validators(self, *parts) -> dict:
+        """ETag and Last-Modified of a document: from the build (the store does not change
+        while served) and what else shapes its bytes (``parts``)."""
+        seed = "|".join(map(str, (__version__, self.manifest.get("fingerprint"), self.base,
+                                  self.settings.max_rows, self.settings.max_page_facts, *parts)))
+        headers = {"ETag": '"' + hashlib.blake2b(seed.encode(), digest_size=12).hexdigest() + '"',
+                   "Cache-Control": CACHE_CONTROL}
+        if self.built:
+            headers["Last-Modified"] = format_datetime(self.built.astimezone(timezone.utc),
+                                                       usegmt=True)
+        return headers
+
+    def scratch(self) -> Path:
+        """A private temporary folder of this process (dumps), removed with it."""
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="seccoop-serve-")
+        return Path(self._scratch.name)
 
     def counts(self) -> dict:
         graphs = self.manifest.get("graphs", {})
@@ -117,19 +150,19 @@ async def home(request: Request) -> Response:
 
 async def entity(request: Request) -> Response:
     server = _server(request)
-    name = request.path_params["name"]
-    stem, dot, ext = name.rpartition(".")
-    if dot and ext in EXTENSIONS and not _exists(server.store, SCR + name):
-        name, fmt = stem, EXTENSIONS[ext]
-    else:
-        fmt = negotiate(request.headers.get("accept"), RDF_DOC_OFFERS)
-        if fmt is None:
-            return error_response(request, 406, "no format matches the Accept header")
+    name, fmt = _entity_format(server.store, request)
+    if fmt is None:
+        return error_response(request, 406, "no format matches the Accept header")
     iri, path = SCR + name, "/id/" + quote(name, safe="")
     if not _exists(server.store, iri):
         return _not_found(request, fmt, f"nothing is known about <{iri}>")
-    headers = {**server.data_headers(), "Link": link_header(path)}
     inferred = _inferred(request)
+    ext = "html" if fmt == "html" else EXTENSIONS_OF[fmt]
+    headers = {**server.data_headers(), "Link": link_header(path),
+               "Content-Location": f"{path}.{ext}" + ("" if inferred else "?inferred=false"),
+               **server.validators(name, fmt, inferred)}
+    if _not_modified(request, headers):
+        return Response(None, 304, headers)
     limits = server.settings
     if fmt == "html":
         desc = await run_in_threadpool(describe, server.store, iri, inferred=inferred,
@@ -137,12 +170,40 @@ async def entity(request: Request) -> Response:
         page = await run_in_threadpool(entity_page, server.store, desc, path=path,
                                        limit=limits.max_page_facts)
         return HTMLResponse(page, headers=headers)
-    triples = await run_in_threadpool(resource_triples, server.store, iri, inferred=inferred,
-                                      limit=limits.max_rows + 1)
-    if len(triples) > limits.max_rows:  # a hub: cut, and said so as /sparql says it
-        triples = triples[:limits.max_rows]
+    data, cut = await run_in_threadpool(entity_document, server.store, iri, fmt,
+                                        server.publication(inferred), inferred=inferred,
+                                        limit=limits.max_rows)
+    if cut:  # a hub: cut, and said so as /sparql says it
         headers.update({"X-SPARQL-Truncated": "true", "X-SPARQL-Max-Rows": str(limits.max_rows)})
-    return Response(serialize_triples(triples, fmt), 200, headers, content_type(fmt))
+    return Response(data, 200, headers, content_type(fmt))
+
+
+EXTENSIONS_OF = {fmt: ext for ext, fmt in EXTENSIONS.items()}
+
+
+def _entity_format(store: ox.Store, request: Request) -> tuple[str, str | None]:
+    """The resource name and format of ``/id/{name}``: by extension (``.ttl``, ``.html``...)
+    unless the name with its extension is itself a resource, else by the Accept header."""
+    name = request.path_params["name"]
+    stem, dot, ext = name.rpartition(".")
+    if dot and (ext in EXTENSIONS or ext == "html") and not _exists(store, SCR + name):
+        return stem, EXTENSIONS.get(ext, "html")
+    return name, negotiate(request.headers.get("accept"), RDF_DOC_OFFERS)
+
+
+def _not_modified(request: Request, headers: dict) -> bool:
+    """RFC 9110, 13.1: If-None-Match decides when present, else If-Modified-Since."""
+    tags = request.headers.get("if-none-match")
+    if tags:
+        etag = headers["ETag"]
+        return tags.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in tags.split(",")]
+    since, modified = request.headers.get("if-modified-since"), headers.get("Last-Modified")
+    if not since or not modified:
+        return False
+    try:
+        return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
 
 
 def _exists(store: ox.Store, iri: str) -> bool:
@@ -157,7 +218,7 @@ def _inferred(request: Request) -> bool:
 
 def _not_found(request: Request, fmt: str | None, message: str) -> Response:
     if fmt == "html":
-        return HTMLResponse(error_page(404, message), 404)
+        return HTMLResponse(error_page(404, message), 404, {"Vary": "Accept"})
     return Response(message + "\n", 404, {"Vary": "Accept"}, "text/plain; charset=utf-8")
 
 
@@ -178,27 +239,53 @@ async def ontology(request: Request) -> Response:
             server.store, ontology_terms(server.store)))
         return HTMLResponse(page, headers=headers)
     data = await run_in_threadpool(server.cached, f"ontology.{fmt}", lambda: serialize_triples(
-        ontology_triples(server.store), fmt))
+        ontology_triples(server.store), fmt, server.publication().context))
     return Response(data, 200, headers, content_type(fmt))
 
 
 async def void(request: Request) -> Response:
     server = _server(request)
-    fmt = negotiate(request.headers.get("accept"), MACHINE_DOC_OFFERS)
     ext = request.path_params.get("ext")
     if ext is not None:
-        fmt = EXTENSIONS.get(ext)
+        fmt = EXTENSIONS.get(ext) or ("html" if ext == "html" else None)
         if fmt is None:
             return _not_found(request, "text", f"no VoID format {ext!r}")
+    else:
+        fmt = negotiate(request.headers.get("accept"), MACHINE_DOC_OFFERS)
     if fmt is None:
-        return error_response(request, 406, "no RDF format matches the Accept header")
-    fmt = "turtle" if fmt == "html" else fmt  # a browser shows Turtle as text
-    base = f"{request.url.scheme}://{request.url.netloc}"
-    turtle = await run_in_threadpool(void_description, server.store, base)
-    headers = {**server.data_headers(), "Link": link_header("/void")}
-    media = "text/plain; charset=utf-8" if "text/html" in request.headers.get("accept", "") \
-        and ext is None else content_type(fmt)
-    return Response(serialize_turtle(turtle, fmt), 200, headers, media)
+        return error_response(request, 406, "no format matches the Accept header")
+    turtle = await run_in_threadpool(server.cached, "void", lambda: void_description(
+        server.store, server.base, dumps=f"{server.base}/dumps/"))
+    headers = {**server.data_headers(), "Link": link_header("/void"),
+               **server.validators("void", fmt)}
+    if fmt == "html":
+        page = await run_in_threadpool(server.cached, "void.html", lambda: void_page(
+            server.store, turtle))
+        return HTMLResponse(page, headers=headers)
+    data = await run_in_threadpool(server.cached, f"void.{fmt}", lambda: serialize_turtle(
+        turtle, fmt, server.publication().context))
+    return Response(data, 200, headers, content_type(fmt))
+
+
+async def dump(request: Request) -> Response:
+    """The whole graph in one syntax (``seccoop export``), written once per process."""
+    from ..export import EXTENSIONS as DUMP_EXTENSIONS, export
+
+    server = _server(request)
+    fmt = {ext: fmt for fmt, ext in DUMP_EXTENSIONS.items()}.get(request.path_params["ext"])
+    if fmt is None:
+        return _not_found(request, "text", "no such dump")
+
+    def write() -> Path:
+        target = server.scratch() / f"{DUMP_NAME}.{DUMP_EXTENSIONS[fmt]}"
+        with open(target.with_suffix(".part"), "wb") as handle:
+            export(server.store, handle, fmt, sizes=server.manifest.get("graphs"))
+        target.with_suffix(".part").replace(target)
+        return target
+
+    path = await run_in_threadpool(server.cached, f"dump.{fmt}", write)
+    return FileResponse(path, headers={**server.data_headers(), **server.validators("dump", fmt)},
+                        media_type=content_type(fmt))
 
 
 async def query(request: Request) -> Response:
@@ -254,6 +341,7 @@ def routes() -> list:
         Route("/query", query, methods=["GET"]),
         Route("/void", void, methods=["GET"]),
         Route("/void.{ext}", void, methods=["GET"]),
+        Route("/dumps/%s.{ext}" % DUMP_NAME, dump, methods=["GET"]),
         Route("/ontology", ontology, methods=["GET"]),
         Route("/ontology.{ext}", ontology, methods=["GET"]),
         Route("/id/{name}", entity, methods=["GET"]),
@@ -293,8 +381,8 @@ def create_app(settings: Settings | None = None, project: Project | None = None,
 
 async def _page_not_found(request: Request, exc) -> Response:
     if "text/html" in request.headers.get("accept", ""):
-        return HTMLResponse(error_page(404, "no such page"), 404)
-    return Response("not found\n", 404, media_type="text/plain; charset=utf-8")
+        return HTMLResponse(error_page(404, "no such page"), 404, {"Vary": "Accept"})
+    return Response("not found\n", 404, {"Vary": "Accept"}, "text/plain; charset=utf-8")
 
 
 async def _method_not_allowed(request: Request, exc) -> Response:

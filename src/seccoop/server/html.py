@@ -103,9 +103,33 @@ def _valid_iri(value: str) -> bool:
         return False
 
 
-def layout(title: str, body: str, *, head: str = "") -> str:
-    """The page shell: header, navigation, main, footer; assets are local (no CDN)."""
+# The RDF formats of every document: extension -> media type (seccoop.server.datadocs
+# serves them).
+ALTERNATES = (("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
+              ("nt", "application/n-triples"), ("rdf", "application/rdf+xml"),
+              ("nq", "application/n-quads"), ("trig", "application/trig"))
+
+
+def alternate_links(path: str, title: str = "") -> str:
+    """``<link rel="alternate">`` to each RDF document of the page at ``path``.
+
+    >>> alternate_links("/id/china").count('rel="alternate"')
+    6
+    """
+    named = f' title="{esc(title)}"' if title else ""
+    return "\n".join(f'<link rel="alternate" type="{media}" href="{esc(path)}.{ext}"{named}>'
+                     for ext, media in ALTERNATES)
+
+
+def layout(title: str, body: str, *, head: str = "", alternates: str = "/void",
+           alternates_title: str = "") -> str:
+    """The page shell: header, navigation, main, footer; assets are local (no CDN). The
+    head links the RDF documents at ``alternates`` (a page about no one resource: the
+    dataset's VoID description)."""
     nav = "".join(f'<a href="{href}">{esc(text)}</a>' for href, text in NAV)
+    if alternates == "/void" and not alternates_title:
+        alternates_title = "the dataset's description (VoID)"
+    head = alternate_links(alternates, alternates_title) + ("\n" + head if head else "")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

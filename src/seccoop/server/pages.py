@@ -100,7 +100,8 @@ def entity_page(store, desc: Description, *, path: str = "", limit: int | None =
         _incoming_section(store, desc, cache, path),
         extra_sections("entity", store, description=desc, limit=limit),
     ]
-    return layout(desc.label, "".join(sections))
+    return layout(desc.label, "".join(sections), alternates=path or "/void",
+                  alternates_title="this resource's data" if path else "")
 
 
 def _type_html(store, fact: Fact, cache: dict) -> str:
@@ -212,7 +213,8 @@ def ontology_page(store: ox.Store, terms: dict[str, list[dict]]) -> str:
             '<p class="note">None declared.</p>'
         sections.append(f'<section id="{key}"><h2>{heading}</h2>{body}</section>')
     sections.append(extra_sections("ontology", store, terms=terms))
-    return layout("Ontology", "".join(sections))
+    return layout("Ontology", "".join(sections), alternates="/ontology",
+                  alternates_title="the ontology")
 
 
 def _anchor(entry: dict) -> str:
@@ -223,3 +225,24 @@ def _anchor(entry: dict) -> str:
     name = esc(entry["label"] or local)
     link = f'<a href="{esc(href)}">{name}</a>' if href else name
     return f'<span{anchor} class="term">{link}</span><br><code>{esc(local)}</code>'
+
+
+# --- VoID --------------------------------------------------------------------------------
+
+def void_page(store: ox.Store, turtle: str) -> str:
+    """The dataset's VoID description for a browser: its named graphs, then the Turtle."""
+    from .datadocs import GRAPH_BASE, void_counts
+
+    total, classes, properties, graphs = void_counts(store)
+    rows = [[f"<code>{esc(g.value.removeprefix(GRAPH_BASE))}</code>", esc(f"{int(n.value):,}"),
+             esc(f"{int(ns.value):,}")] for g, n, ns in graphs]
+    downloads = " ".join(f'<a href="/void.{ext}">{ext}</a>' for ext in EXTENSIONS)
+    sections = [
+        "<h1>Dataset description (VoID)</h1>",
+        f"<p>{esc(f'{total:,}')} triples, {len(classes):,} classes, {len(properties):,} "
+        f"properties. Data: {downloads}</p>",
+        '<section><h2>Named graphs</h2>'
+        + table(["graph", "triples", "subjects"], rows, css="terms") + "</section>",
+        f'<section><h2>Turtle</h2><pre class="turtle">{esc(turtle)}</pre></section>',
+    ]
+    return layout("VoID", "".join(sections))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -43,6 +44,8 @@ def run(settings: Settings, project: Project, store_dir: Path,
     ensure_built(project, Path(store_dir))  # once, before workers race to build
     sock = bind(settings.host, settings.port)
     url = url_of(sock, settings.host)
+    if settings.port == 0:  # the default public base URL (--base-url) names the real port
+        settings = replace(settings, port=sock.getsockname()[1])
     options = dict(log_level="warning", access_log=False, server_header=False,
                    timeout_graceful_shutdown=3)
     if settings.workers > 1:
