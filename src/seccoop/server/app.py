@@ -298,7 +298,7 @@ async def query(request: Request) -> Response:
     if sparql.query is None:
         first = named[0].text if named else "SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\nGROUP BY ?class ORDER BY DESC(?n)"
         return HTMLResponse(query_page(named, first))
-    view, error, status = await _run_for_page(server, sparql, endpoint_url(request))
+    view, error, status = await _run_for_page(server, sparql, endpoint_url(server.settings))
     labels = _labeller(server.store)
     page = await run_in_threadpool(query_page, named, sparql.query, view, error=error,
                                    inferred=sparql.inferred, labels=labels)

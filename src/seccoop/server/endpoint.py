@@ -24,6 +24,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import request_response
 
 from . import guard
+from ..settings import Settings, public_base
 from .datadocs import MACHINE_DOC_OFFERS, service_description, serialize_turtle
 from .pool import QueryCrashed, QueryTimeout
 from .protocol import (GRAPH_OFFERS, MEDIA_TYPES, RESULT_OFFERS, ProtocolError, SparqlRequest,
@@ -145,7 +146,7 @@ async def sparql_endpoint(request: Request) -> Response:
 
 async def _run(request, server, sparql: SparqlRequest, result_fmt, graph_fmt) -> Response:
     job = (sparql.query, result_fmt, graph_fmt, sparql.inferred, *sparql.dataset,
-           server.settings.max_rows, endpoint_url(request))
+           server.settings.max_rows, endpoint_url(server.settings))
     try:
         (status, kind, rows, truncated, body), path = await server.runner.run(job)
     except (QueryTimeout, QueryCrashed) as error:
@@ -195,7 +196,7 @@ class SparqlApp:
 
     async def __call__(self, scope, receive, send):
         server = scope["app"].state.server
-        accept, host, ctype, length = _request_headers(scope["headers"])
+        accept, ctype, length = _request_headers(scope["headers"])
         try:
             if scope["method"] == "POST":
                 limit = server.settings.max_body
@@ -222,11 +223,9 @@ class SparqlApp:
         verdict = guard.cached_verdict(query, server.settings.allow_service)
         if verdict is None or not verdict.allowed:  # not judged yet, or refused
             return await self._slow(scope, receive, send)
-        max_rows = server.settings.max_rows
-        endpoint = scope.get("server")
-        job = (query, result_fmt, graph_fmt, sparql.inferred, *sparql.dataset, max_rows,
-               _endpoint_url(scope["scheme"], host, endpoint if endpoint is None
-                             or type(endpoint) is tuple else tuple(endpoint)))
+        settings = server.settings
+        job = (query, result_fmt, graph_fmt, sparql.inferred, *sparql.dataset,
+               settings.max_rows, endpoint_url(settings))
         try:
             (status, kind, rows, truncated, body), path = await server.runner.run(job)
         except (QueryTimeout, QueryCrashed) as error:
@@ -245,16 +244,16 @@ class SparqlApp:
         await send({"type": "http.response.body", "body": body})
 
 
-_WANTED = {b"accept": 0, b"host": 1, b"content-type": 2, b"content-length": 3}
+_WANTED = {b"accept": 0, b"content-type": 1, b"content-length": 2}
 
 
 def _request_headers(raw: list) -> tuple:
-    """(Accept, Host, Content-Type, Content-Length bytes): the first of each, as Starlette reads."""
-    found: list = [None, None, None, None]
+    """(Accept, Content-Type, Content-Length bytes): the first of each, as Starlette reads."""
+    found: list = [None, None, None]
     for name, value in raw:
         index = _WANTED.get(name)
         if index is not None and found[index] is None:
-            found[index] = value if index == 3 else value.decode("latin-1")
+            found[index] = value if index == 2 else value.decode("latin-1")
     return tuple(found)
 
 
@@ -299,28 +298,15 @@ def _replay(body: bytes, receive):
     return replay
 
 
-def endpoint_url(request: Request) -> str:
-    """This endpoint's URL: the base IRI of queries without BASE (the protocol allows it)."""
-    scope = request.scope
-    server = scope.get("server")
-    return _endpoint_url(scope["scheme"], request.headers.get("host"),
-                         server if server is None or type(server) is tuple else tuple(server))
+def endpoint_url(settings) -> str:
+    """This endpoint's URL, the base IRI of queries without BASE (the protocol allows it):
+    from ``--base-url`` or the configured address, never from a request's Host header."""
+    return _endpoint_url(settings.base_url, settings.host, settings.port)
 
 
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
-
-
-@lru_cache(maxsize=64)
-def _endpoint_url(scheme: str, host: str | None, server: tuple | None) -> str:
-    # What Starlette's request.url gives, without building a URL per request.
-    if host:
-        netloc = host
-    elif server:
-        name, port = server
-        netloc = name if port == _DEFAULT_PORTS.get(scheme) else f"{name}:{port}"
-    else:
-        netloc = ""
-    return f"{scheme}://{netloc}/sparql"
+@lru_cache(maxsize=16)
+def _endpoint_url(base_url: str, host: str, port: int) -> str:
+    return public_base(Settings(base_url=base_url, host=host, port=port)) + "/sparql"
 
 
 def _service_description(request: Request, server) -> Response:
@@ -329,6 +315,5 @@ def _service_description(request: Request, server) -> Response:
         return error_response(request, 406, "no RDF format matches the Accept header")
     if fmt == "html":
         return RedirectResponse("/query", 303)
-    base = f"{request.url.scheme}://{request.url.netloc}"
-    data = serialize_turtle(service_description(base, server.settings), fmt)
+    data = serialize_turtle(service_description(None, server.settings, server.store), fmt)
     return Response(data, 200, server.data_headers(), content_type(fmt))
