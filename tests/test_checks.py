@@ -44,7 +44,7 @@ def test_check_fires_on_bad_example(name):
 
 
 @pytest.mark.parametrize("triple", [
-    "scr:sco a sc:InternationalOrganization .",            # a type
+    "scr:japan a sc:Place .",                               # a type
     "scr:field-justice skos:broader scr:field-security .",  # a SKOS link of the field scheme
     "scr:bishkek-summit-2007 sc:participant scr:japan .",   # a fact
     "scr:white-paper-2008 dcterms:publisher scr:chinese-government .",  # the source's metadata

@@ -387,7 +387,8 @@ def test_project_is_consistent_and_explains_where_the_bishkek_summit_took_place(
 
 
 # True statements the sources support (or the world guarantees) must not clash with the graph:
-# the audit found the SCO and Singapore entailed NOT to be what they are.
+# the audit found the SCO and Singapore entailed NOT to be what they are. (The data now
+# asserts the SCO's type itself; the test keeps the statement so that it cannot regress.)
 TRUE_STATEMENTS = {
     "the SCO is an international organisation": "scr:sco a sc:InternationalOrganization .",
     "Singapore is a city": "scr:singapore a sc:City .",
