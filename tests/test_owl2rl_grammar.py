@@ -89,3 +89,11 @@ def test_the_former_co_hosted_meeting_definition_is_reported():
 def test_owl_imports_is_reported():
     rows = _rows("<https://w3id.org/seccoop/ontology> owl:imports <http://www.w3.org/ns/org#> .")
     assert [(r[1].value, r[2].value) for r in rows] == [("ontology", "owl:imports")]
+
+
+@pytest.mark.parametrize("axiom, problem", [
+    ("sc:Meeting owl:disjointUnionOf ( sc:Summit sc:Workshop ) .", "owl:disjointUnionOf"),
+    ("sc:locatedIn a owl:ReflexiveProperty .", "owl:ReflexiveProperty"),
+])
+def test_axioms_outside_the_profile_are_reported(axiom, problem):
+    assert [(r[1].value, r[2].value) for r in _rows(axiom)] == [("axiom", problem)]
