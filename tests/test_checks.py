@@ -41,3 +41,21 @@ def test_all_checks_pass_on_the_data():
 def test_check_fires_on_bad_example(name):
     results = run_checks(load_project_dataset(extra_turtle=BAD[name]), find_project(ROOT))
     assert results[name], f"{name} did not fire"
+
+
+@pytest.mark.parametrize("triple", [
+    "scr:japan a sc:Place .",                               # a type
+    "scr:field-justice skos:broader scr:field-security .",  # a SKOS link of the field scheme
+    "scr:bishkek-summit-2007 sc:participant scr:japan .",   # a fact
+    "scr:white-paper-2008 dcterms:publisher scr:chinese-government .",  # the source's metadata
+])
+def test_every_asserted_data_triple_needs_provenance(triple):
+    results = run_checks(load_project_dataset(extra_turtle=triple), find_project(ROOT))
+    assert len(results["statements-without-provenance"]) == 1
+
+
+def test_labels_and_sources_need_no_provenance():
+    extra = ('scr:sco skos:altLabel "Shanghai Six"@en . '
+             'scr:p1-s1 sc:text "another wording"@en .')
+    results = run_checks(load_project_dataset(extra_turtle=extra), find_project(ROOT))
+    assert results["statements-without-provenance"] == []

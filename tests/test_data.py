@@ -71,6 +71,16 @@ def test_stated_facts_present(store, fact):
     "scr:asean-plus-three <https://schema.org/sameAs> ?x",
     "?x sc:memberOf|sc:hasMember ?y",                                # derived, never asserted
     "?x <http://www.w3.org/2002/07/owl#sameAs> ?y",
+    # issue 13: nothing neither source states
+    "?x sc:locatedIn|sc:tookPlaceIn ?region . ?region a sc:Region",       # UN M49 regions: no source
+    "?x ?p scr:un-m49",
+    "scr:beijing sc:locatedIn ?x",                                   # no source names its country
+    "scr:pla-army-command-college sc:locatedIn ?x",
+    "scr:pla-academy-of-military-science sc:governmentOf ?x",        # read off its name only
+    "scr:bali a sc:City", "scr:cebu a sc:City",                      # "Bali, Indonesia": island, province
+    "?x sc:party ?y",                                                # signing is not being bound
+    "scr:white-paper-2008 <http://www.w3.org/ns/prov#wasDerivedFrom> ?x",  # PROV's direction
+    "scr:white-paper-2008 <https://schema.org/url> ?u . FILTER(!STRSTARTS(STR(?u), 'http'))",
 ])
 def test_absent_facts(store, fact):
     assert not ask(store, fact + " .")

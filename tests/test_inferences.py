@@ -19,9 +19,9 @@ INFERENCES = [
     ("sub-property (coHost ⊑ host)", (scr["arf-round-table-maritime-security"], sc.host, scr.indonesia)),
     ("sub-property chain (coHost ⊑ host ⊑ participant)",
      (scr["arf-seminar-narcotics-control"], sc.participant, scr.thailand)),
-    ("transitive (locatedIn)", (scr.bishkek, sc.locatedIn, scr["central-asia"])),
     ("property chain (venue ∘ locatedIn ⊑ tookPlaceIn)", (scr["bishkek-summit-2007"], sc.tookPlaceIn, scr.kyrgyzstan)),
-    ("property chain + transitivity", (scr["arf-round-table-maritime-security"], sc.tookPlaceIn, scr["south-eastern-asia"])),
+    ("property chain (venue ∘ locatedIn, a place of unstated kind)",
+     (scr["arf-round-table-maritime-security"], sc.tookPlaceIn, scr.indonesia)),
     ("property chain (madeAt ∘ forum ⊑ forum)", (scr["arf-guidelines-disaster-relief"], sc.forum, scr.arf)),
     ("hasValue class (SCO agreement), via the chain",
      (scr["treaty-long-term-good-neighborly-relations"], RDF.type, sc.SCOAgreement)),
@@ -29,10 +29,16 @@ INFERENCES = [
      (scr["arf-seminar-narcotics-control"], RDF.type, sc.MeetingHostedByChina)),
     ("hasValue class (disaster-relief activity)", (scr["apt-workshop-disaster-relief-2008"], RDF.type, sc.DisasterReliefActivity)),
     ("someValuesFrom class (co-hosted meeting)", (scr["arf-round-table-maritime-security"], RDF.type, sc.CoHostedMeeting)),
-    ("range typing (party ⇒ AgreementParty)", (scr.tajikistan, RDF.type, sc.AgreementParty)),
+    ("range typing (signatory ⇒ Signatory)", (scr.tajikistan, RDF.type, sc.Signatory)),
     ("sub-property (stressedBy ⊑ advancedBy)",
      (scr["new-security-concept"], sc.advancedBy, scr.china)),
-    ("sub-property (signedBy ⊑ party)", (scr["agreement-joint-military-exercises"], sc.party, scr.russia)),
+    ("sub-property (signedBy ⊑ signatory)", (scr["agreement-joint-military-exercises"], sc.signatory, scr.russia)),
+    ("someValuesFrom ⊑ hasValue (an observer's org:role)",
+     (scr["membership-sco-iran"], rdflib.URIRef("http://www.w3.org/ns/org#role"), sc.observerRole)),
+    ("someValuesFrom ⊑ hasValue (a member's org:role)",
+     (scr["membership-arf-china"], rdflib.URIRef("http://www.w3.org/ns/org#role"), sc.fullMemberRole)),
+    ("sub-property (observer ⊑ org:member)",
+     (scr["membership-sco-iran"], rdflib.URIRef("http://www.w3.org/ns/org#member"), scr.iran)),
     ("alignment (subClassOf schema:Event)", (scr["cadsds-2008"], RDF.type, rdflib.URIRef("https://schema.org/Event"))),
 ]
 
@@ -50,7 +56,9 @@ def closure():
 def test_enough_inferences_of_different_kinds():
     assert len(INFERENCES) >= 8
     kinds = {k.split(" (")[0] for k, _ in INFERENCES}
-    assert {"subclass", "inverse", "sub-property", "transitive", "property chain", "hasValue class",
+    # No "transitive" kind: sc:locatedIn is transitive, but since the unsupported UN M49 regions
+    # went, no source gives a chain of two containments (the rule itself: test_reasoning.py).
+    assert {"subclass", "inverse", "sub-property", "property chain", "hasValue class",
             "someValuesFrom class", "range typing"} <= kinds
 
 

@@ -55,3 +55,49 @@ def test_no_xsd_date_in_ranges():
     xsd = rdflib.Namespace("http://www.w3.org/2001/XMLSchema#")
     bad = [p for p, r in g.subject_objects(RDFS.range) if r in (xsd.date, xsd.gYearMonth, xsd.gYear)]
     assert bad == []
+
+
+
+def _disjoint(g, a, b) -> bool:
+    if (a, OWL.disjointWith, b) in g or (b, OWL.disjointWith, a) in g:
+        return True
+    for adc in g.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = set(Collection(g, g.value(adc, OWL.members)))
+        if {a, b} <= members:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("a, b, disjoint", [
+    # what can truly be both is not declared disjoint (issue 13)
+    ("Actor", "Forum", False),                 # the SCO: a forum and an organisation
+    ("InternationalOrganization", "Forum", False),
+    ("State", "City", False),                  # Singapore
+    ("State", "Place", False),
+    # what the world guarantees apart stays disjoint
+    ("Agreement", "Meeting", True), ("Agreement", "Actor", True), ("Meeting", "Forum", True),
+    ("Place", "Agreement", True), ("Place", "Meeting", True), ("Place", "Forum", True),
+    ("Facility", "City", True),
+])
+def test_disjointness_only_where_the_world_guarantees_it(a, b, disjoint):
+    g = rdflib_graph()
+    sc = rdflib.Namespace(SC)
+    assert _disjoint(g, sc[a], sc[b]) == disjoint
+
+
+def test_alignments_respect_the_external_ranges_and_meanings():
+    g = rdflib_graph()
+    sc = rdflib.Namespace(SC)
+    schema = rdflib.Namespace("https://schema.org/")
+    eli = rdflib.Namespace("http://data.europa.eu/eli/ontology#")
+    # guidelines and action plans bind no one: only the treaty is a legal resource
+    assert (sc.Agreement, RDFS.subClassOf, eli.LegalResource) not in g
+    assert (sc.Treaty, RDFS.subClassOf, eli.LegalResource) in g
+    # a month-precision signing must not become an xsd:date-ranged ELI date
+    assert (sc.signedOn, RDFS.subPropertyOf, eli.date_document) not in g
+    # schema:attendee and schema:organizer expect persons and organisations, not states
+    for p in (sc.participant, sc.host, sc.coHost):
+        assert set(g.objects(p, RDFS.subPropertyOf)) <= {sc.participant, sc.host}
+    assert not set(g.subjects(None, sc.party)) and (sc.party, None, None) not in g
+    # the ontology's creator is an agent, not a literal
+    assert isinstance(g.value(ONT, rdflib.URIRef("http://purl.org/dc/terms/creator")), rdflib.URIRef)

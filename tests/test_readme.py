@@ -19,7 +19,7 @@ TOUR_COMMANDS = [
     "seccoop query meetings-hosted-by-china --format table",
     'seccoop query "SELECT ?agreement WHERE { ?agreement a sc:Treaty }" --format csv',
     'seccoop describe "ARF Seminar on Narcotics Control"',
-    "seccoop explain scr:bishkek sc:locatedIn scr:central-asia",
+    "seccoop explain scr:arf-seminar-narcotics-control sc:host scr:thailand",
 ]
 
 

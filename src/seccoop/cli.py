@@ -472,7 +472,7 @@ def explain(ctx, subject, predicate, object):
 
     Each term is an IRI, a prefixed name or a label; `a` stands for rdf:type.
 
-    Example: seccoop explain scr:bishkek sc:locatedIn "Central Asia"
+    Example: seccoop explain "SCO Bishkek Summit 2007" sc:tookPlaceIn Kyrgyzstan
     """
     from .reasoning import RDF_TYPE, explain as explain_triple, format_explanation
     from .store import resolve

@@ -28,7 +28,7 @@ from .layout import parse_when
 
 # Classes that colour the network, in legend order; a node takes the first it belongs to.
 GROUPS = ("Forum", "State", "InternationalOrganization", "GovernmentBody", "Actor", "Agreement",
-          "Meeting", "MeetingSeries", "Contribution", "City", "Region", "Facility", "Place",
+          "Meeting", "MeetingSeries", "Contribution", "City", "Facility", "Place",
           "CooperationField", "OfficialRole", "Membership", "Source", "SourceDocument", "Paragraph")
 # What the whole-graph picture shows (the issue: actors, forums and agreements; meetings tie them).
 WHOLE_GRAPH = ("Actor", "Forum", "Agreement", "Meeting")
