@@ -444,3 +444,35 @@ def test_the_project_being_edited_is_the_one_used(env, tmp_path):
                                env={**env_vars, "SECCOOP_STORE": str(tmp_path / "s")},
                                capture_output=True, text=True, timeout=300)
     assert elsewhere.returncode == 0 and f"project: {project.resolve()}" not in elsewhere.stdout
+
+
+def test_describe_and_stats_show_blank_nodes_by_content(env):
+    run(*env, "build")
+    for args in (["describe", "China"], ["stats"]):
+        output = run(*env, *args).output
+        assert "_:" not in output, output
+
+
+def test_table_cells_are_not_cut(env):
+    project, store = env
+    run(*env, "build")
+    text = "The SCO member states include China."
+    done = run(*env, "query", "SELECT ?t WHERE { ?s sc:text ?t }", "-f", "table")
+    assert text in done.output
+    long = "x" * 200
+    done = run(*env, "query", f'SELECT ?t WHERE {{ BIND("{long}" AS ?t) }}', "-f", "table")
+    assert long in done.output
+
+
+def test_opposite_export_options_are_refused(env):
+    result = CliRunner().invoke(cli, ["--project", str(env[0]), "--store", str(env[1]),
+                                      "export", "-g", "inferred", "--no-inferred"])
+    assert result.exit_code == 2 and "opposite" in result.output
+
+
+def test_a_timeline_with_nothing_to_draw_says_so(env, tmp_path):
+    result = CliRunner().invoke(cli, ["--project", str(env[0]), "--store", str(env[1]),
+                                      "draw", "timeline", "--actor", "Russia",
+                                      "-o", str(tmp_path / "t.svg")])
+    assert result.exit_code == 2 and "nothing to draw" in result.output
+    assert not (tmp_path / "t.svg").exists()

@@ -54,7 +54,10 @@ class Description:
 
 
 def label_of(store: ox.Store, term, cache: dict | None = None) -> str:
-    """The English ``rdfs:label`` of a term, else its short form."""
+    """The English ``rdfs:label`` of a term, else its short form; a blank node is shown
+    by its content (:func:`blank_text`), never by its id."""
+    if isinstance(term, ox.BlankNode):
+        return blank_text(store, term)
     if not isinstance(term, ox.NamedNode):
         return shorten(term)
     if cache is not None and term.value in cache:
@@ -71,6 +74,57 @@ def label_of(store: ox.Store, term, cache: dict | None = None) -> str:
     if cache is not None:
         cache[term.value] = label
     return label
+
+
+_FIRST = ox.NamedNode(PREFIXES["rdf"] + "first")
+_REST = ox.NamedNode(PREFIXES["rdf"] + "rest")
+_NIL = ox.NamedNode(PREFIXES["rdf"] + "nil")
+
+
+def blank_text(store: ox.Store, node: ox.BlankNode, depth: int = 2, width: int = 8) -> str:
+    """A blank node as its content, in Turtle's bracket syntax: ``[ owl:onProperty
+    sc:member ; owl:hasValue scr:china ]``, an RDF list as ``( a b )``; ``[]`` past
+    ``depth`` or when it has no triples, ``…`` past ``width`` pairs. Only asserted
+    triples are shown: they define it; the inferred ones restate the class hierarchy.
+
+    >>> s = ox.Store()
+    >>> b = ox.BlankNode()
+    >>> s.add(ox.Quad(b, RDF_TYPE, ox.NamedNode(PREFIXES["owl"] + "Restriction")))
+    >>> blank_text(s, b)
+    '[ rdf:type owl:Restriction ]'
+    """
+    if depth < 0:
+        return "[…]"
+    items = _list_items(store, node)
+    if items is not None:
+        return "( " + " ".join(_term_text(store, t, depth - 1) for t in items) + " )"
+    pairs = sorted({(q.predicate.value, str(q.object)): (q.predicate, q.object)
+                    for q in store.quads_for_pattern(node, None, None)
+                    if q.graph_name != INFERRED_GRAPH}.items())  # what defines it
+    shown = [f"{shorten(p)} {_term_text(store, o, depth - 1)}" for _, (p, o) in pairs[:width]]
+    if len(pairs) > width:
+        shown.append("…")
+    return "[ " + " ; ".join(shown) + " ]" if shown else "[]"
+
+
+def _term_text(store: ox.Store, term, depth: int) -> str:
+    if isinstance(term, ox.BlankNode):
+        return blank_text(store, term, depth)
+    if isinstance(term, ox.Literal):
+        return f'"{term.value}"'
+    return shorten(term)
+
+
+def _list_items(store: ox.Store, node, limit: int = 50) -> list | None:
+    items = []
+    while isinstance(node, ox.BlankNode) and len(items) < limit:
+        first = next(store.quads_for_pattern(node, _FIRST, None), None)
+        rest = next(store.quads_for_pattern(node, _REST, None), None)
+        if first is None or rest is None:
+            return None if not items else items
+        items.append(first.object)
+        node = rest.object
+    return items if node == _NIL or items else None
 
 
 def sources_of(store: ox.Store, s, p, o) -> list[tuple[str, str]]:
@@ -185,7 +239,7 @@ def stats(store: ox.Store, *, inferred: bool = True) -> dict[str, list[tuple[str
 
     def table(sparql: str) -> list[tuple[str, int]]:
         result = run_query(store, sparql, inferred=inferred)
-        return [(shorten(row[0]), int(row[1].value)) for row in result.value]
+        return [(_term_text(store, row[0], 1), int(row[1].value)) for row in result.value]
 
     return {
         "classes": table("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } "

@@ -537,7 +537,7 @@ def export_command(ctx, fmt, no_inferred, graphs, output):
 
     Example: seccoop export --format jsonld --no-inferred -o seccoop.jsonld
     """
-    from . import formats
+    from . import INFERRED_GRAPH_IRI, formats
     from .export import export
     from .store import current_build, read_manifest
 
@@ -545,6 +545,8 @@ def export_command(ctx, fmt, no_inferred, graphs, output):
     if fmt is None and output:
         named = formats.for_path(output)
         fmt = named.name if named is not None and named.kind == "rdf" else None
+    if no_inferred and any(g in ("inferred", INFERRED_GRAPH_IRI) for g in graphs):
+        raise click.UsageError("--graph inferred and --no-inferred ask for opposite things")
     with user_errors():
         store = ctx.open_store()
         options = {"graphs": graphs, "inferred": not no_inferred,
@@ -617,6 +619,9 @@ def _write_picture(ctx, kind: str, output: str, base: str | None, around: str | 
     with user_errors():
         store = ctx.open_store()
         node = resolve(store, around).value if around else None
+        if kind == "timeline" and node and not pictures.timeline_events(store, node):
+            raise UserError(f"{around}: no dated meeting or agreement involves it; "
+                            "nothing to draw")
         link = pictures.iri_link
         if base:
             link = lambda iri: (lambda path: base.rstrip("/") + path if path else None)(  # noqa: E731

@@ -330,7 +330,7 @@ def shorten(term) -> str:
     return str(term)
 
 
-def format_table(result: QueryResult, *, max_width: int = 60) -> str:
+def format_table(result: QueryResult, *, max_width: int | None = None) -> str:
     """Aligned text columns, or a clear ``no results`` line."""
     if result.kind == "ask":
         return "yes" if bool(result.value) else "no"
@@ -351,6 +351,7 @@ def format_table(result: QueryResult, *, max_width: int = 60) -> str:
     return "\n".join(lines)
 
 
-def _clip(text: str, width: int) -> str:
+def _clip(text: str, width: int | None) -> str:
+    """One line; cut at ``width`` only when asked (a sentence is the answer, not noise)."""
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
