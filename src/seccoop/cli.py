@@ -27,7 +27,8 @@ class Context:
 
     @functools.cached_property
     def project(self):
-        from .project import ProjectError, find_project
+        from .errors import ProjectError
+        from .project import find_project
 
         try:
             return find_project(self._project_arg)
@@ -67,7 +68,8 @@ def _fresh(ctx: Context) -> bool:
 
 
 class user_errors:
-    """Turn the library's user-facing exceptions into a clean message and exit code 2."""
+    """Turn the library's expected errors (:mod:`seccoop.errors`) into a clean message and
+    exit code 2; any other exception keeps its traceback."""
 
     def __enter__(self):
         return self
@@ -75,8 +77,7 @@ class user_errors:
     def __exit__(self, kind, error, tb):
         if error is None or isinstance(error, (click.ClickException, click.exceptions.Exit)):
             return False
-        from .queries import QueryError
-        from .store import InconsistentGraphError, ResolveError, SourceError
+        from .errors import InconsistentGraphError, QueryError, ResolveError, SeccoopError
 
         if isinstance(error, QueryError):
             hint = f"\nDid you mean: {', '.join(error.suggestions)}?" if error.suggestions else ""
@@ -85,9 +86,9 @@ class user_errors:
             raise UserError(_resolve_message(error)) from None
         if isinstance(error, InconsistentGraphError):
             raise _inconsistent(error) from None
-        if isinstance(error, (SourceError, FileNotFoundError, ValueError)):
+        if isinstance(error, (SeccoopError, FileNotFoundError)):
             raise UserError(str(error)) from None
-        return False
+        return False  # anything else is a bug: its traceback is kept
 
 
 def _resolve_message(error) -> str:
@@ -230,7 +231,8 @@ def query(ctx, query, fmt, no_inferred, output, params, timeout):
 
     Example: seccoop query "SELECT ?a WHERE { ?a a sc:Agreement }" --format csv
     """
-    from .queries import QueryError, find_query, parse_param
+    from .errors import QueryError
+    from .queries import find_query, parse_param
 
     _check_output_folder(output)
     with user_errors():

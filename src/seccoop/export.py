@@ -46,6 +46,7 @@ import pyoxigraph as ox
 from . import GRAPH_BASE, PREFIXES
 from .sorting import LineReader, make_sorter
 from .jsonld import JsonLdWriter, context_for, core_context
+from .errors import ExportError
 from .store import INFERRED_GRAPH
 
 FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
@@ -53,10 +54,6 @@ EXTENSIONS = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "trig": "trig",
               "jsonld": "jsonld", "rdfxml": "rdf"}
 QUAD_FORMATS = {"nquads", "trig"}
 VANN = "http://purl.org/vocab/vann/"
-
-
-class ExportError(ValueError):
-    """An export that cannot run: an unknown graph or format."""
 
 
 # --- choosing the graphs ---------------------------------------------------------------

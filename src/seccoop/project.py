@@ -15,10 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import GRAPH_BASE, lean
-
-
-class ProjectError(ValueError):
-    """The folder is not a seccoop project."""
+from .errors import ProjectError
 
 
 @dataclass(frozen=True)

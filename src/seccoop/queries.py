@@ -17,20 +17,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import PREFIXES, formats
+from .errors import QueryError
 from .project import Project
 
 RESULT_FORMATS = {f.name: f.ox for f in formats.RESULTS}
 GRAPH_FORMATS = {f.name: f.ox for f in formats.RDF}
 SELECT_FORMATS = ("table", *RESULT_FORMATS)
 QUERY_SUFFIXES = (".rq", ".sparql")
-
-
-class QueryError(ValueError):
-    """A query that cannot run: unknown name, syntax error (message carries line:column)."""
-
-    def __init__(self, message: str, suggestions: list[str] | None = None):
-        super().__init__(message)
-        self.suggestions = suggestions or []
 
 
 @dataclass(frozen=True)

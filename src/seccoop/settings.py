@@ -12,7 +12,7 @@ server uses when created from Python, and the limits announced in the service de
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any, Callable
 
 

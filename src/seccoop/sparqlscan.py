@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from .errors import TooComplex
+
 # SPARQL's own whitespace (not Unicode's); comments end at CR or LF.
 _SPACE = re.compile(r"[ \t\r\n]*")
 _LINE_BREAK = re.compile(r"[\r\n]")
@@ -61,10 +63,6 @@ class ServiceCall:
 
     endpoint: str
     offset: int
-
-
-class TooComplex(ValueError):
-    """The text needs more work than the budget allows to be proven free of SERVICE."""
 
 
 def find_service(text: str, *, allowed: tuple[str, ...] = (),

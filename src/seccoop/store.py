@@ -34,6 +34,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from . import INFERRED_GRAPH_IRI, PREFIXES, __version__, lean
+from .errors import InconsistentGraphError, ResolveError, SourceError
 from .project import Project, find_project, rdf_kind
 
 FORMAT_VERSION = "1"
@@ -47,22 +48,6 @@ _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES
                "n3": ox.RdfFormat.N3}
 
 Progress = Callable[[int, int], None]
-
-
-class SourceError(Exception):
-    """A source file is not valid RDF; carries ``file:line:column: message``."""
-
-    def __init__(self, file: str, line: int | None, column: int | None, message: str):
-        super().__init__(f"{file}:{line or 0}:{column or 0}: {message}")
-        self.file, self.line, self.column, self.message = file, line, column, message
-
-
-class InconsistentGraphError(Exception):
-    """The closure is inconsistent; the new store was not swapped in."""
-
-    def __init__(self, inconsistencies: list):
-        self.inconsistencies = inconsistencies
-        super().__init__(f"the graph is inconsistent ({len(inconsistencies)} problem(s))")
 
 
 @dataclass
@@ -344,14 +329,6 @@ def open_store(project: Project | None = None, store_dir: Path | None = None, *,
 def asserted_graphs(store: ox.Store) -> list[ox.NamedNode]:
     """Every named graph except the inferred one, i.e. the source files."""
     return sorted((g for g in store.named_graphs() if g != INFERRED_GRAPH), key=lambda g: g.value)
-
-
-class ResolveError(LookupError):
-    """A name matches no resource, or several (``candidates`` lists them)."""
-
-    def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None):
-        super().__init__(message)
-        self.candidates = candidates or []
 
 
 def resolve(store: ox.Store, text: str) -> ox.NamedNode:

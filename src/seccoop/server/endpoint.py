@@ -26,17 +26,13 @@ from starlette.routing import request_response
 from . import guard
 from ..settings import Settings, public_base
 from .datadocs import MACHINE_DOC_OFFERS, service_description, serialize_turtle
-from .pool import QueryCrashed, QueryTimeout
+from ..errors import QueryCrashed, QueryTimeout
 from .protocol import (GRAPH_OFFERS, MEDIA_TYPES, RESULT_OFFERS, ProtocolError, SparqlRequest,
                        acceptable, content_type, negotiate, parse_get, parse_post,
                        reply_format, syntax_error_body)
 
 ERROR_OFFERS = (("text", "text/plain"), ("json", "application/json"),
                 ("json", "application/sparql-results+json"))
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 async def read_body(request: Request, limit: int) -> bytes:

@@ -81,15 +81,9 @@ import sys
 import time
 from collections import OrderedDict
 
+from ..errors import QueryCrashed, QueryTimeout
+
 HEADER = struct.Struct("!I")
-
-
-class QueryTimeout(Exception):
-    """The query overran the timeout (its process was killed) or waited too long for one."""
-
-
-class QueryCrashed(Exception):
-    """The query process died for another reason (e.g. out of memory)."""
 
 
 class QueryProcess:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from .. import formats
+from ..errors import ProtocolError
 
 
 UPDATE_REFUSED = "SPARQL Update is not offered: read-only endpoint"
@@ -47,14 +48,6 @@ def reply_format(kind: str, result_fmt: str, graph_fmt: str) -> str:
     if kind == "ask" and result_fmt in ("csv", "tsv"):
         return "json"
     return result_fmt
-
-
-class ProtocolError(Exception):
-    """A request the protocol rejects: ``status`` and a message for the client."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status, self.message = status, message
 
 
 @dataclass

@@ -31,7 +31,8 @@ import time
 
 import pyoxigraph as ox
 
-from ..queries import GRAPH_FORMATS, RESULT_FORMATS, QueryError, QueryResult, run_query
+from ..errors import QueryError
+from ..queries import RESULT_FORMATS, QueryResult, run_query
 from ..queries import serialize_result
 from .protocol import reply_format
 
