@@ -30,7 +30,7 @@ _TEXT = ox.NamedNode(SC + "text")
 
 @dataclass
 class Fact:
-    subject: ox.NamedNode | ox.BlankNode
+    subject: ox.NamedNode | ox.BlankNode | ox.Triple
     predicate: ox.NamedNode
     object: object
     inferred: bool
@@ -64,12 +64,14 @@ def label_of(store: ox.Store, term, cache: dict | None = None) -> str:
         return cache[term.value]
     best = None
     for quad in store.quads_for_pattern(term, LABEL, None):
-        lang = quad.object.language
-        if lang == "en":
-            best = quad.object.value
+        value = quad.object
+        if not isinstance(value, ox.Literal):
+            continue
+        if value.language == "en":
+            best = value.value
             break
-        if best is None or not lang:
-            best = quad.object.value
+        if best is None or not value.language:
+            best = value.value
     label = best or shorten(term)
     if cache is not None:
         cache[term.value] = label
@@ -116,7 +118,7 @@ def _term_text(store: ox.Store, term, depth: int) -> str:
 
 
 def _list_items(store: ox.Store, node, limit: int = 50) -> list | None:
-    items = []
+    items: list = []
     while isinstance(node, ox.BlankNode) and len(items) < limit:
         first = next(store.quads_for_pattern(node, _FIRST, None), None)
         rest = next(store.quads_for_pattern(node, _REST, None), None)
@@ -136,7 +138,10 @@ def sources_of(store: ox.Store, s, p, o) -> list[tuple[str, str]]:
             continue
         for derived in store.quads_for_pattern(statement, _DERIVED_FROM, None):
             source = derived.object
-            texts = [t.object.value for t in store.quads_for_pattern(source, _TEXT, None)]
+            if not isinstance(source, (ox.NamedNode, ox.BlankNode)):
+                continue  # a literal cannot be a source with a text
+            texts = [t.object.value for t in store.quads_for_pattern(source, _TEXT, None)
+                     if isinstance(t.object, ox.Literal)]
             found.add((source.value if isinstance(source, ox.NamedNode) else str(source),
                        texts[0] if texts else ""))
     return sorted(found)

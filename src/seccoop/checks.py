@@ -64,10 +64,9 @@ def project_graph(project: Project | None = None):
     project = project or find_project()
     graph = rdflib.Graph()
     for path in project.source_files():
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rb") as handle:
-            graph.parse(handle, format=_RDFLIB_FORMATS[rdf_kind(path)],
-                        publicID=project.graph_iri(path))
+        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        graph.parse(data=data, format=_RDFLIB_FORMATS[rdf_kind(path) or "turtle"],
+                    publicID=project.graph_iri(path))
     return graph
 
 

@@ -102,11 +102,15 @@ def _resolve_message(error) -> str:
 def _inconsistent(error) -> click.ClickException:
     from .consistency import format_inconsistencies
 
-    exc = click.ClickException(
-        "the graph is inconsistent; the previous store was kept "
-        "(use --allow-inconsistent to build it anyway)\n" + format_inconsistencies(error.inconsistencies))
-    exc.exit_code = 1
-    return exc
+    return _Failure("the graph is inconsistent; the previous store was kept (use "
+                    "--allow-inconsistent to build it anyway)\n"
+                    + format_inconsistencies(error.inconsistencies))
+
+
+class _Failure(click.ClickException):
+    """A failure of the data rather than of the command line: exit code 1."""
+
+    exit_code = 1
 
 
 pass_ctx = click.make_pass_decorator(Context)

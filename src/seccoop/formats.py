@@ -49,7 +49,7 @@ class Format:
     @property
     def datasets(self) -> bool:
         """Whether it can hold named graphs (N-Quads, TriG, JSON-LD)."""
-        return self.kind == "rdf" and self.ox.supports_datasets
+        return isinstance(self.ox, ox.RdfFormat) and self.ox.supports_datasets
 
 
 RDF = (

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 from itertools import groupby
-from typing import BinaryIO, Iterable
+from typing import Any, BinaryIO, Iterable
 
 import pyoxigraph as ox
 
@@ -40,8 +40,8 @@ def context_for(store: ox.Store, graphs: list[ox.NamedNode] | None = None) -> di
     query = f"""SELECT ?t (SAMPLE(?k) AS ?kind) WHERE {{ GRAPH ?g {{ ?t a ?k }}
         FILTER(STRSTARTS(STR(?t), "{SC}") && ?k IN (owl:Class, rdfs:Class, owl:ObjectProperty,
         owl:DatatypeProperty, owl:AnnotationProperty, rdf:Property)) }} GROUP BY ?t ORDER BY ?t"""
-    options = {"named_graphs": graphs} if graphs else {}
-    for row in store.query(query, prefixes=PREFIXES, **options):
+    rows: Any = store.query(query, prefixes=PREFIXES, named_graphs=list(graphs) if graphs else None)
+    for row in rows:
         name = row["t"].value[len(SC):]
         if not name.isidentifier() or name in taken or "sc:" + name in taken:
             continue

@@ -35,10 +35,18 @@ def parse_when(text: str) -> tuple[int, int, int] | None:
     return year, month, day
 
 
+def _parsed(text: str) -> tuple[int, int, int]:
+    """:func:`parse_when` for a date already known to parse (callers filter the others)."""
+    parsed = parse_when(text)
+    if parsed is None:
+        raise ValueError(f"not a date: {text!r}")
+    return parsed
+
+
 def position(text: str) -> float:
     """A point on the time axis (days since 0001-01-01): a day's middle, a month's middle,
     a year's middle. Month precision is never mistaken for the first of the month."""
-    year, month, day = parse_when(text)
+    year, month, day = _parsed(text)
     start = date(year, month, day).toordinal()
     kind = precision(text)
     if kind == "month":
@@ -50,7 +58,7 @@ def position(text: str) -> float:
 
 def period(text: str) -> tuple[float, float]:
     """The first and last day (exclusive) the date stands for, as axis positions."""
-    year, month, day = parse_when(text)
+    year, month, day = _parsed(text)
     start = date(year, month, day).toordinal()
     kind = precision(text)
     if kind == "month":
@@ -62,7 +70,7 @@ def period(text: str) -> tuple[float, float]:
 
 def axis_years(dates: list[str]) -> tuple[int, int]:
     """The first year and the year after the last one: the axis covers whole years."""
-    years = [parse_when(d)[0] for d in dates] or [date.today().year]
+    years = [_parsed(d)[0] for d in dates] or [date.today().year]
     return min(years), max(years) + 1
 
 

@@ -70,7 +70,7 @@ def default_store_dir(root: str) -> str:
 
 def source_files(root: str) -> list[str]:
     """Project-relative POSIX paths of every loaded file, sorted."""
-    found = []
+    found: list[str] = []
     for folder in SOURCE_FOLDERS:
         for dirpath, dirnames, filenames in os.walk(os.path.join(root, folder)):
             dirnames.sort()
@@ -179,7 +179,7 @@ def try_query(argv: list[str]) -> bool:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
     try:
-        result = ox.Store.read_only(os.path.join(build, "oxigraph")).query(
+        result = ox.Store.read_only(os.path.join(build or "", "oxigraph")).query(
             text, prefixes=PREFIXES, use_default_graph_as_union=True)
     except (SyntaxError, OSError, ValueError):
         return False  # click reports it properly

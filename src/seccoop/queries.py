@@ -13,6 +13,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -20,8 +21,9 @@ from . import PREFIXES, formats
 from .errors import QueryError
 from .project import Project
 
-RESULT_FORMATS = {f.name: f.ox for f in formats.RESULTS}
-GRAPH_FORMATS = {f.name: f.ox for f in formats.RDF}
+RESULT_FORMATS = {f.name: f.ox for f in formats.RESULTS
+                  if isinstance(f.ox, ox.QueryResultsFormat)}
+GRAPH_FORMATS = {f.name: f.ox for f in formats.RDF if isinstance(f.ox, ox.RdfFormat)}
 SELECT_FORMATS = ("table", *RESULT_FORMATS)
 QUERY_SUFFIXES = (".rq", ".sparql")
 
@@ -134,7 +136,7 @@ class QueryResult:
 
     __slots__ = ("kind", "value", "_variables")
 
-    def __init__(self, kind: str, value: object, variables: list[str] | None = None):
+    def __init__(self, kind: str, value: Any, variables: list[str] | None = None):
         self.kind, self.value, self._variables = kind, value, variables
 
     @property
@@ -150,7 +152,7 @@ class QueryResult:
 
 # The options of the common case (inferred triples included, no dataset given), built
 # once: a query's own PREFIX declarations override these.
-_UNION_OPTIONS = {"prefixes": PREFIXES, "use_default_graph_as_union": True}
+_UNION_OPTIONS: dict[str, Any] = {"prefixes": PREFIXES, "use_default_graph_as_union": True}
 _MAY_NAME_DATASET = re.compile(r"from", re.I)
 
 
@@ -203,7 +205,7 @@ def _dataset_options(store: ox.Store, sparql: str, inferred: bool, default_graph
         graphs = [ox.NamedNode(iri) for iri in iris]
         return graphs if inferred else [g for g in graphs if g != INFERRED_GRAPH]
 
-    options: dict = {"prefixes": PREFIXES}
+    options: dict[str, Any] = {"prefixes": PREFIXES}
     if default_graph_uris is not None or named_graph_uris is not None:
         options["default_graph"] = kept(default_graph_uris or [])
         options["named_graphs"] = kept(named_graph_uris or [])

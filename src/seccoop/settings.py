@@ -186,9 +186,9 @@ def click_options(command: Callable) -> Callable:
         elif s.type is tuple:
             option = click.option(flag, s.name, multiple=True, metavar=s.metavar, help=s.help)
         else:
-            kind = s.type
+            kind: Any = s.type
             if s.minimum is not None or s.maximum is not None:
-                ranged = click.IntRange if s.type is int else click.FloatRange
+                ranged: Any = click.IntRange if s.type is int else click.FloatRange
                 kind = ranged(s.minimum, s.maximum)
             option = click.option(flag, s.name, type=kind, default=s.default,
                                   metavar=s.metavar, show_default=s.default != "", help=s.help)

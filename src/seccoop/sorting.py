@@ -118,7 +118,7 @@ class PythonSorter:
         self.runs.append(run)
         self.lines, self.size = [], 0
 
-    def finish(self) -> BinaryIO:
+    def finish(self) -> "LineReader":
         self._spill()
         merged = (line for line, _ in groupby(heapq.merge(*self.runs)))
         return LineReader(merged)

@@ -109,7 +109,8 @@ class _Skipper:
     def __call__(self, position: int) -> int:
         text = self.text
         while True:
-            position = _SPACE.match(text, position).end()
+            spaces = _SPACE.match(text, position)
+            position = spaces.end() if spaces else position
             if not text.startswith("#", position):
                 return position
             index = bisect.bisect_right(self.breaks, position)
