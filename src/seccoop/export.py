@@ -39,7 +39,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from itertools import groupby
-from typing import BinaryIO, Iterable, Iterator
+from typing import IO, BinaryIO, Iterable, Iterator, cast
 
 import pyoxigraph as ox
 
@@ -64,7 +64,8 @@ def select_graphs(store: ox.Store, graphs: Iterable[str] | None = None, *,
 
     No ``graphs`` means every graph; ``inferred=False`` leaves out the inferred graph.
     """
-    present = sorted(store.named_graphs(), key=lambda g: g.value)
+    present = sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)),
+                     key=lambda g: g.value)
     if graphs:
         chosen = []
         for name in graphs:
@@ -118,7 +119,7 @@ class _Splitter:
         cut = data.rfind(b"\n") + 1
         body, self.pending = data[:cut], data[cut:]
         if b"_:" in body:
-            kept = []
+            kept: list[bytes] = []
             for line in body.splitlines(keepends=True):
                 (self.aside if _has_blank(line) else kept).append(self.prefix + line)
             body = b"".join(kept)
@@ -149,8 +150,7 @@ def _canonical_lines(aside: list[bytes], quads: bool) -> list[bytes]:
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     lines = set()
     for quad in dataset:
-        triple = ox.serialize([ox.Triple(quad.subject, quad.predicate, quad.object)],
-                              format=ox.RdfFormat.N_TRIPLES)
+        triple = _ntriples([ox.Triple(quad.subject, quad.predicate, quad.object)])
         lines.add((_graph_token(quad.graph_name) if quads else b"") + triple)
     return sorted(lines)
 
@@ -168,7 +168,8 @@ def sorted_lines(store: ox.Store, graphs: list[ox.NamedNode], *, quads: bool = F
         aside: list[bytes] = []
         for graph in graphs:
             prefix = _graph_token(graph) if quads else b""
-            store.dump(_Splitter(sorter, prefix, aside), ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            splitter = cast(BinaryIO, _Splitter(sorter, prefix, aside))  # a write-only sink
+            store.dump(splitter, ox.RdfFormat.N_TRIPLES, from_graph=graph)
         canonical = _canonical_lines(aside, quads)
         if canonical:
             sorter.write(b"".join(canonical))
@@ -184,16 +185,18 @@ def prefixes_of(store: ox.Store, graphs: list[ox.NamedNode]) -> dict[str, str]:
     found = dict(PREFIXES)
     query = """SELECT ?p ?u WHERE { GRAPH ?g { ?o <%spreferredNamespacePrefix> ?p ;
                <%spreferredNamespaceUri> ?u } } ORDER BY ?p ?u""" % (VANN, VANN)
-    for row in store.query(query, named_graphs=graphs or None):
+    rows = cast(ox.QuerySolutions, store.query(query, named_graphs=list(graphs) or None))
+    for row in rows:
         found.setdefault(row["p"].value, row["u"].value)
     return found
 
 
-def _triples(stream: BinaryIO) -> Iterator[ox.Triple]:
+def _triples(stream: IO[bytes]) -> Iterator[ox.Quad]:
     return ox.parse(stream, format=ox.RdfFormat.N_TRIPLES)
 
 
-def _graph_groups(stream: BinaryIO) -> Iterator[tuple[object, Iterator[bytes]]]:
+def _graph_groups(stream: BinaryIO) -> Iterator[tuple[ox.NamedNode | ox.DefaultGraph,
+                                                      Iterator[bytes]]]:
     """(graph, lines without the graph token) for the quads-mode stream."""
     for token, lines in groupby(stream, key=lambda l: l[:l.index(b"> ") + 1]):
         graph = ox.NamedNode(token[1:-1].decode()) if token != b"<>" else ox.DefaultGraph()
@@ -215,7 +218,7 @@ def _batches(lines: Iterator[bytes], size: int = 8192) -> Iterator[list[bytes]]:
 
 def _trig_quads(stream: BinaryIO) -> Iterator[ox.Quad]:
     for graph, lines in _graph_groups(stream):
-        for t in _triples(LineReader(lines)):
+        for t in _triples(cast(IO[bytes], LineReader(lines))):
             yield ox.Quad(t.subject, t.predicate, t.object, graph)
 
 
@@ -311,7 +314,8 @@ def _mentions_blank(path: str) -> bool:
 
 def _graph_sizes(store: ox.Store) -> dict[str, int]:
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    return {row["g"].value: int(row["n"].value) for row in store.query(query)}
+    rows = cast(ox.QuerySolutions, store.query(query))
+    return {row["g"].value: int(row["n"].value) for row in rows}
 
 
 def _shares_subjects(store: ox.Store, ntriples: bytes, graph: ox.NamedNode) -> bool:
@@ -330,11 +334,17 @@ def _copy_body(turtle, out: BinaryIO) -> None:
     shutil.copyfileobj(stream, out, 1 << 20)
 
 
+def _ntriples(triples: Iterable[ox.Triple]) -> bytes:
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None  # no output file given: the bytes are returned
+    return data
+
+
 def serialize_triples(triples: Iterable[ox.Triple], fmt: str, *,
                       prefixes: dict[str, str] | None = None, context: dict | None = None) -> bytes:
     """A small in-memory graph (one resource's description) in the same deterministic form;
     the quad formats (N-Quads, TriG) put it in the default graph."""
-    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    text = _ntriples(triples)
     blank = [l for l in text.splitlines(keepends=True) if _has_blank(l)]
     lines = {l for l in text.splitlines(keepends=True) if not _has_blank(l)}
     lines.update(_canonical_lines(blank, quads=False))

@@ -98,7 +98,7 @@ class JsonLdWriter:
                 return f"{prefix}:{local}"
         return iri
 
-    def write(self, triples: Iterable[ox.Triple], out: BinaryIO) -> None:
+    def write(self, triples: Iterable[ox.Triple | ox.Quad], out: BinaryIO) -> None:
         out.write(b'{\n"@context": ' + _context_json(self.context).encode() + b',\n"@graph": [')
         first = True
         for subject, group in groupby(triples, key=lambda t: t.subject):
@@ -107,7 +107,7 @@ class JsonLdWriter:
             first = False
         out.write(b"\n]\n}\n")
 
-    def node(self, subject, triples: Iterable[ox.Triple]) -> dict:
+    def node(self, subject, triples: Iterable[ox.Triple | ox.Quad]) -> dict:
         node: dict = {self.id_key: self.reference(subject)}
         for t in triples:
             if t.predicate.value == RDF + "type" and isinstance(t.object, ox.NamedNode):
