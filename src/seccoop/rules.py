@@ -575,7 +575,8 @@ class Closure:
                     if self.has(u, self.TYPE, x):
                         self._maxc_pairs(x, u, p, y)
 
-    def _card(self, x: int, pred: int) -> int | None:
+    def cardinality(self, x: int, pred: int) -> int | None:
+        """The integer a restriction ``x`` gives for ``pred`` (e.g. MAXC), None if it has none."""
         key = (x, pred)
         if key not in self._cards:  # cached: called for every triple of a restricted property
             self._cards[key] = self._read_card(x, pred)
@@ -593,13 +594,13 @@ class Closure:
         """cls-maxc2 / cls-maxqc3 / cls-maxqc4: u has max one p value (of class c): y1 = y2."""
         T, S = self.TYPE, self.SAME
         base = ((x, self.ONPROP, p), (u, T, x), (u, p, y1))
-        if self._card(x, self.MAXC) == 1:
+        if self.cardinality(x, self.MAXC) == 1:
             for y2 in tuple(self.objects(u, p)):
                 if y2 != y1:
                     prem = ((x, self.MAXC, self._one(x, self.MAXC)),) + base + ((u, p, y2),)
                     self.derive(y1, S, y2, "cls-maxc2", prem)
                     self.derive(y2, S, y1, "cls-maxc2", prem)
-        if self._card(x, self.MAXQC) == 1:
+        if self.cardinality(x, self.MAXQC) == 1:
             for c in tuple(self.objects(x, self.ONCLASS)):
                 if c != self.THING and not self.has(y1, T, c):
                     continue

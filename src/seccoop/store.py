@@ -227,9 +227,12 @@ def _count_graphs(store: ox.Store, largest: ox.NamedNode | None = None) -> dict[
 def _reason(store: ox.Store, report: BuildReport, allow_inconsistent: bool) -> None:
     from . import consistency, reasoning
 
-    report.inferred = reasoning.materialise(store, inferred_graph=INFERRED_GRAPH)
+    # One closure serves both steps; consistency re-runs it (with records) only to explain.
+    closure = reasoning.load_closure(store, inferred_graph=INFERRED_GRAPH)
+    report.inferred = reasoning.write_inferred(store, closure, INFERRED_GRAPH)
     report.reasoned = True
-    report.inconsistencies = consistency.find_inconsistencies(store)
+    report.inconsistencies = consistency.find_inconsistencies(
+        store, inferred_graph=INFERRED_GRAPH, closure=closure)
     if report.inconsistencies and not allow_inconsistent:
         raise InconsistentGraphError(report.inconsistencies)
 
