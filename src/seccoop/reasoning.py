@@ -24,7 +24,8 @@ Importing this module imports pyoxigraph only (no rdflib), to keep the CLI start
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Union
+from pathlib import PurePath
+from typing import Callable, Iterable, Mapping, Union
 
 import pyoxigraph as ox
 
@@ -53,12 +54,16 @@ def _asserted_graphs(store: ox.Store, inferred: ox.NamedNode) -> list:
     return [ox.DefaultGraph()] + [g for g in store.named_graphs() if g != inferred]
 
 
+GraphReader = Callable[[ox.NamedNode], Union[str, None]]
+
+
 def load_closure(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None,
-                 record: bool = False) -> Closure:
+                 record: bool = False, read_graph: GraphReader | None = None) -> Closure:
     """Run the OWL 2 RL engine over every graph of ``store`` except the inferred one.
 
-    The store is read as N-Triples text (pyoxigraph's dump is fast; per-quad Python
-    iteration is not), so terms stay in their canonical N-Triples form.
+    The store is read as N-Triples text (per-quad Python iteration is slow), so terms stay
+    in their canonical N-Triples form.  ``read_graph`` may supply a named graph's text from
+    a cheaper source (see :func:`stored_ntriples`); when it returns None the graph is dumped.
 
     >>> c = load_closure(ox.Store())
     >>> len(c.derived)
@@ -66,9 +71,45 @@ def load_closure(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None,
     """
     closure = Closure(record=record)
     for graph in _asserted_graphs(store, inferred_graph_or_default(inferred_graph)):
-        closure.add_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode())
+        text = read_graph(graph) if read_graph is not None and graph != ox.DefaultGraph() else None
+        if text is None:
+            text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode()
+        closure.add_ntriples(text)
+        del text  # one graph's text at a time: the big graph's may be gigabytes
     closure.run()
     return closure
+
+
+def stored_ntriples(source, fmt: ox.RdfFormat, base_iri: str) -> str | None:
+    """RDF (bytes, a binary file or a path) as N-Triples exactly as a store that loaded it
+    dumps it, or None if unsure.
+
+    A store's dump of a large graph on disk costs more than parsing its file again (it
+    looks up every term's string), so the build reads the file.  None when the text has
+    blank nodes (the store renamed them: only its dump knows their labels); typed literals
+    go through a memory store, which writes them in the store's canonical form.
+
+    >>> stored_ntriples(b'<urn:a> <urn:p> "01"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+    ...                 ox.RdfFormat.TURTLE, "urn:base")
+    '<urn:a> <urn:p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\\n'
+    >>> stored_ntriples(b'_:b <urn:p> <urn:o> .', ox.RdfFormat.TURTLE, "urn:base") is None
+    True
+    """
+    quads = (ox.parse(path=str(source), format=fmt, base_iri=base_iri, without_named_graphs=True)
+             if isinstance(source, PurePath) else
+             ox.parse(source, fmt, base_iri=base_iri, without_named_graphs=True))
+    text = ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode()
+    if "_:" in text:  # also in a literal or IRI: then the dump is merely not saved
+        return None
+    if '"^^<' not in text:
+        return text
+    plain, typed = [], []
+    for line in text.splitlines(keepends=True):
+        (typed if '"^^<' in line else plain).append(line)
+    canonical = ox.Store()
+    canonical.load("".join(typed), ox.RdfFormat.N_TRIPLES)
+    return "".join(plain) + canonical.dump(format=ox.RdfFormat.N_TRIPLES,
+                                           from_graph=ox.DefaultGraph()).decode()
 
 
 def _trivia_filter(c: Closure):
