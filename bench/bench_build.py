@@ -33,10 +33,10 @@ BARE = ("import sys, reasonable; r = reasonable.PyReasoner(); r.load_file(sys.ar
         "r.load_file(sys.argv[2]); print(len(r.reason()))")
 
 
-def tool(name: str) -> str:
-    """The executable beside this interpreter (not a shell shim in front of it), else PATH's."""
-    beside = Path(sys.executable).parent / name
-    return str(beside) if beside.exists() else (shutil.which(name) or name)
+def seccoop() -> list[str]:
+    """The console script beside this interpreter (as users run it), else ``python -m``."""
+    beside = Path(sys.executable).parent / "seccoop"
+    return [str(beside)] if beside.exists() else [sys.executable, "-m", "seccoop"]
 
 
 def make_project(work: Path, scale: int) -> tuple[Path, Path]:
@@ -70,7 +70,7 @@ def main() -> int:
         raise SystemExit(f"{LUBM} is absent: the LUBM data lives in ../shared/lubm")
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         project, plain = make_project(Path(tmp), args.scale)
-        ours = [tool("seccoop"), "--project", str(project), "--store", str(Path(tmp) / "store"),
+        ours = [*seccoop(), "--project", str(project), "--store", str(Path(tmp) / "store"),
                 "build", "--force"]
         theirs = [sys.executable, "-c", BARE, str(project / "ontology" / "univ-bench.ttl"),
                   str(plain)]
