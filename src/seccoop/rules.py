@@ -19,8 +19,8 @@ Why our own engine rather than ``reasonable`` (plus supplementary rules) or owlr
 The rule set mirrors the OWL 2 RL/RDF rules (tables 4-9 of the profile) the way owlrl
 applies them without axiomatic triples (scm-cls only for ``owl:Class``, scm-op for
 object/datatype properties and ``rdf:Property``), so the closure contains owlrl's.
-Consistency rules (eq-diff*, cax-dw, prp-irp, ...) are checked after the closure, in
-:mod:`seccoop.reasoning`.
+Consistency rules (eq-diff*, cax-dw, prp-irp, ...) are checked on the closure, in
+:mod:`seccoop.consistency`.
 
 Example::
 
@@ -623,15 +623,19 @@ class Closure:
 
     def _maxc_pairs(self, x: int, u: int, p: int, y1: int) -> None:
         """cls-maxc2 / cls-maxqc3 / cls-maxqc4: u has max one p value (of class c): y1 = y2."""
+        one_value, one_qualified = (self.cardinality(x, self.MAXC) == 1,
+                                    self.cardinality(x, self.MAXQC) == 1)
+        if not (one_value or one_qualified):  # the common case: called for every triple
+            return
         T, S = self.TYPE, self.SAME
         base = ((x, self.ONPROP, p), (u, T, x), (u, p, y1))
-        if self.cardinality(x, self.MAXC) == 1:
+        if one_value:
             for y2 in tuple(self.objects(u, p)):
                 if y2 != y1:
                     prem = ((x, self.MAXC, self._one(x, self.MAXC)),) + base + ((u, p, y2),)
                     self.derive(y1, S, y2, "cls-maxc2", prem)
                     self.derive(y2, S, y1, "cls-maxc2", prem)
-        if self.cardinality(x, self.MAXQC) == 1:
+        if one_qualified:
             for c in tuple(self.objects(x, self.ONCLASS)):
                 if c != self.THING and not self.has(y1, T, c):
                     continue
