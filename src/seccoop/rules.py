@@ -300,10 +300,13 @@ class Closure:
                 if p2 != p:
                     derive(s, p2, o, "prp-spo1", ((p, self.SPO, p2), t))
         if p in self._equivalents_out or p in self._equivalents_in:
+            # scm-op makes every property its own equivalent: that would derive t itself.
             for p2 in self._equivalents_out.get(p, ()):
-                derive(s, p2, o, "prp-eqp1", ((p, self.EQP, p2), t))
+                if p2 != p:
+                    derive(s, p2, o, "prp-eqp1", ((p, self.EQP, p2), t))
             for p1 in self._equivalents_in.get(p, ()):
-                derive(s, p1, o, "prp-eqp2", ((p1, self.EQP, p), t))
+                if p1 != p:
+                    derive(s, p1, o, "prp-eqp2", ((p1, self.EQP, p), t))
         if p in self._inverses_out or p in self._inverses_in:
             for p2 in self._inverses_out.get(p, ()):
                 derive(o, p2, s, "prp-inv1", ((p, self.INV, p2), t))
@@ -523,12 +526,16 @@ class Closure:
     # ----- class rules (tables 6, 7, 9) ---------------------------------------------------
     def _on_type(self, s: int, T: int, c: int) -> None:
         out, inn, derive, t = self.out, self.inn, self.derive, (s, T, c)
+        # scm-cls makes every class its own subclass and equivalent: those would derive t.
         for c2 in out[self.SCO].get(c, ()):
-            derive(s, T, c2, "cax-sco", ((c, self.SCO, c2), t))
+            if c2 != c:
+                derive(s, T, c2, "cax-sco", ((c, self.SCO, c2), t))
         for c2 in out[self.EQC].get(c, ()):
-            derive(s, T, c2, "cax-eqc1", ((c, self.EQC, c2), t))
+            if c2 != c:
+                derive(s, T, c2, "cax-eqc1", ((c, self.EQC, c2), t))
         for c1 in inn[self.EQC].get(c, ()):
-            derive(s, T, c1, "cax-eqc2", ((c1, self.EQC, c), t))
+            if c1 != c:
+                derive(s, T, c1, "cax-eqc2", ((c1, self.EQC, c), t))
         for x, members, ax in self.int_by_member.get(c, ()):
             if all(self.has(s, T, m) for m in members):
                 derive(s, T, x, "cls-int1", (ax,) + tuple((s, T, m) for m in members))
