@@ -3,7 +3,8 @@
     python bench/bench_build.py [--scale 1|5|10] [--runs N]
 
 Both sides run as whole processes (interpreter start and imports included), interleaved so
-that machine noise hits both alike; the median wall time of ``--runs`` runs is compared:
+that machine noise hits both alike; the median wall times of ``--runs`` runs are compared
+(the best times too, for a machine shared with other work):
 
 * seccoop:    ``seccoop --project P --store S build --force`` of a project holding
               ontology/univ-bench.ttl and data/lubm<scale>.ttl.gz (load, OWL 2 RL closure,
@@ -64,7 +65,7 @@ def timed(command: list[str]) -> tuple[float, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1, choices=(1, 5, 10))
-    parser.add_argument("--runs", type=int, default=5, help="runs per side (median)")
+    parser.add_argument("--runs", type=int, default=7, help="runs per side (median)")
     args = parser.parse_args()
     if not LUBM.is_dir():
         raise SystemExit(f"{LUBM} is absent: the LUBM data lives in ../shared/lubm")
@@ -84,17 +85,17 @@ def main() -> int:
 
 
 def report(scale: int, mine: list[float], other: list[float], output: str) -> int:
-    ours, base = statistics.median(mine), statistics.median(other)
-    ratio = ours / base
+    ratio = statistics.median(mine) / statistics.median(other)
+    best = min(mine) / min(other)
     summary = next((line for line in output.splitlines() if line.startswith("built ")), "")
-    print(f"LUBM({scale}), whole processes, median of {len(mine)} interleaved runs")
-    print(f"  seccoop build --force            {ours:7.2f} s  (runs: "
-          f"{', '.join(f'{s:.2f}' for s in mine)})")
-    print(f"  reasonable load_file + reason()  {base:7.2f} s  (runs: "
-          f"{', '.join(f'{s:.2f}' for s in other)})")
+    print(f"LUBM({scale}), whole processes, {len(mine)} interleaved runs each")
+    for name, runs in (("seccoop build --force", mine), ("reasonable load_file + reason()", other)):
+        print(f"  {name:<32} median {statistics.median(runs):6.2f} s  best {min(runs):6.2f} s"
+              f"  (runs: {', '.join(f'{s:.2f}' for s in runs)})")
     print(f"  {summary.split(':')[0]}")
     ok = ratio <= TARGET
-    print(f"  {'PASS' if ok else 'FAIL'}  build / bare closure = {ratio:.2f}x (target <= {TARGET}x)")
+    print(f"  {'PASS' if ok else 'FAIL'}  build / bare closure = {ratio:.2f}x by median, "
+          f"{best:.2f}x by best (target <= {TARGET}x by median)")
     return 0 if ok else 1
 
 

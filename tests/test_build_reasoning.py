@@ -200,3 +200,10 @@ def test_a_file_changed_after_loading_is_not_reread(tmp_path, monkeypatch):
     inferred, _ = _closure_of(report.path)
     assert not any("/id/c>" in t for t in inferred)  # the closure is of what was loaded
     assert any("/id/a>" in t for t in inferred)
+
+
+def test_every_vocabulary_id_of_the_engine_is_declared():
+    """The vocabulary ids set in ``Closure.__init__`` are the ones declared for type checkers."""
+    set_by_init = {name for name in vars(Closure()) if name.isupper()}
+    declared = {name for name in Closure.__annotations__ if name.isupper()}
+    assert set_by_init == declared and {"TYPE", "SAME", "MAXQC"} <= declared

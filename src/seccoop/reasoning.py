@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Callable, Iterable, Mapping, Union
+from typing import IO, Callable, Iterable, Mapping, Union
 
 import pyoxigraph as ox
 
@@ -80,7 +80,8 @@ def load_closure(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None,
     return closure
 
 
-def stored_ntriples(source, fmt: ox.RdfFormat, base_iri: str) -> str | None:
+def stored_ntriples(source: bytes | IO[bytes] | PurePath, fmt: ox.RdfFormat,
+                    base_iri: str) -> str | None:
     """RDF (bytes, a binary file or a path) as N-Triples exactly as a store that loaded it
     dumps it, or None if unsure.
 
@@ -103,7 +104,8 @@ def stored_ntriples(source, fmt: ox.RdfFormat, base_iri: str) -> str | None:
         return None
     if '"^^<' not in text:
         return text
-    plain, typed = [], []
+    plain: list[str] = []
+    typed: list[str] = []
     for line in text.splitlines(keepends=True):
         (typed if '"^^<' in line else plain).append(line)
     canonical = ox.Store()

@@ -112,6 +112,42 @@ class Closure:
     ``record=True`` keeps ``why[triple] = (rule, premises)`` for explanations.
     """
 
+    # The id of each vocabulary term of _V, set in __init__ (declared for type checkers).
+    TYPE: int
+    FIRST: int
+    REST: int
+    NIL: int
+    PROPERTY: int
+    SCO: int
+    SPO: int
+    DOMAIN: int
+    RANGE: int
+    THING: int
+    NOTHING: int
+    CLASS: int
+    SAME: int
+    EQC: int
+    EQP: int
+    INV: int
+    CHAIN: int
+    HASKEY: int
+    INTER: int
+    UNION: int
+    ONEOF: int
+    ONPROP: int
+    ONCLASS: int
+    SVF: int
+    AVF: int
+    HASVALUE: int
+    MAXC: int
+    MAXQC: int
+    OBJPROP: int
+    DTPROP: int
+    TRANS: int
+    SYMM: int
+    FUNC: int
+    IFP: int
+
     def __init__(self, record: bool = False):
         self.terms: list[str] = []
         self.ids: dict[str, int] = {}

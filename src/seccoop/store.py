@@ -242,7 +242,8 @@ def _reason(store: ox.Store, report: BuildReport, allow_inconsistent: bool,
 _REREAD_KINDS = {"turtle", "ntriples", "rdfxml"}  # triple syntaxes: a file is one graph
 
 
-def _source_reader(project: Project, files: list[Path], build_dir: Path):
+def _source_reader(project: Project, files: list[Path],
+                   build_dir: Path) -> Callable[[ox.NamedNode], str | None]:
     """The reasoner's source of a file's triples: the file itself, parsed again, while it is
     unchanged since loading began (see :func:`seccoop.reasoning.stored_ntriples`)."""
     from .reasoning import stored_ntriples
