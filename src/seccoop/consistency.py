@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .reasoning import (Explanation, Triple, _Explainer, _fmt_triple, _inferred, _label, labels_for,
-                        load_closure)
+from .reasoning import (Explainer, Explanation, Triple, display_label, format_triple,
+                        inferred_graph_or_default, labels_for, load_closure)
 from .rules import OWL, Closure, literal_datatype, literal_value
-
-
 
 @dataclass
 class Inconsistency:
@@ -151,8 +149,8 @@ def _property_clashes(c: Closure):
 def _cardinality_clashes(c: Closure):
     T = c.TYPE
     for x, p in [(x, p) for x, ps in c.out[c.ONPROP].items() for p in ps]:
-        zero_max = c._card(x, c.MAXC) == 0
-        zero_q = c._card(x, c.MAXQC) == 0
+        zero_max = c.cardinality(x, c.MAXC) == 0
+        zero_q = c.cardinality(x, c.MAXQC) == 0
         if not (zero_max or zero_q):
             continue
         for u in tuple(c.subjects(T, x)):
@@ -169,9 +167,13 @@ def _cardinality_clashes(c: Closure):
                                [(u, T, x), (u, p, y), (y, T, cls), (x, c.ONPROP, p)], [u, p, y, cls])
 
 
-def find_inconsistencies(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None
-                         ) -> list[Inconsistency]:
+def find_inconsistencies(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None,
+                         closure: Closure | None = None) -> list[Inconsistency]:
     """Every clash the OWL 2 RL consistency rules find in the closure of the asserted graphs.
+
+    ``closure`` is that closure when the caller has already run it (as the build has, to
+    materialise it): it is checked as it is, and only when it clashes is the closure run
+    again with derivation records, to explain the clashes.
 
     >>> store = ox.Store()
     >>> store.load(b'''@prefix owl: <http://www.w3.org/2002/07/owl#> .
@@ -180,9 +182,12 @@ def find_inconsistencies(store: ox.Store, *, inferred_graph: ox.NamedNode | None
     >>> [p.kind for p in find_inconsistencies(store)]
     ['cax-dw']
     """
-    inferred = _inferred(inferred_graph)
-    closure = load_closure(store, inferred_graph=inferred, record=True)
-    explainer = _Explainer(store, closure, inferred)
+    inferred = inferred_graph_or_default(inferred_graph)
+    if closure is not None and closure.why is None and not any(True for _ in _clashes(closure)):
+        return []
+    if closure is None or closure.why is None:
+        closure = load_closure(store, inferred_graph=inferred, record=True)
+    explainer = Explainer(store, closure, inferred)
     problems, seen = [], set()
     for rule, template, triples, named in _clashes(closure):
         key = (rule, frozenset(triples))
@@ -192,7 +197,7 @@ def find_inconsistencies(store: ox.Store, *, inferred_graph: ox.NamedNode | None
         expls = [explainer.explain_ids(t) for t in triples]
         terms = [explainer.term(i) for i in named]
         labels = labels_for(store, set(terms).union(*(e.terms() for e in expls)))
-        message = template.format(*(_label(t, labels) for t in terms))
+        message = template.format(*(display_label(t, labels) for t in terms))
         sources = [[s for leaf in e.leaves() for s in leaf.sources] for e in expls]
         problems.append(Inconsistency(rule, message, [e.triple for e in expls], sources, expls, labels))
     return problems
@@ -206,7 +211,7 @@ def format_inconsistencies(problems: list[Inconsistency]) -> str:
         labels = p.labels
         for triple, expl, sources in zip(p.triples, p.explanations or [None] * len(p.triples), p.sources):
             how = f"inferred by {expl.rule}" if expl and expl.status == "inferred" else "asserted"
-            lines.append(f"   - {_fmt_triple(triple, labels)}  ({how})")
+            lines.append(f"   - {format_triple(triple, labels)}  ({how})")
             for src, text in dict.fromkeys(sources):
                 lines.append(f"       source: \"{text}\" ({src})" if text else f"       source: {src}")
     return "\n".join(lines)

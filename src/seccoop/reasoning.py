@@ -24,7 +24,8 @@ Importing this module imports pyoxigraph only (no rdflib), to keep the CLI start
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Union
+from pathlib import PurePath
+from typing import IO, Callable, Iterable, Mapping, Union
 
 import pyoxigraph as ox
 
@@ -40,7 +41,12 @@ RDF_TYPE = ox.NamedNode(RDF + "type")
 
 
 # ----- store <-> engine ---------------------------------------------------------------------
-def _inferred(inferred_graph: ox.NamedNode | None) -> ox.NamedNode:
+def inferred_graph_or_default(inferred_graph: ox.NamedNode | None) -> ox.NamedNode:
+    """The graph that holds the closure: ``inferred_graph``, else the project's default.
+
+    >>> inferred_graph_or_default(None).value == INFERRED_GRAPH_IRI
+    True
+    """
     return inferred_graph if inferred_graph is not None else ox.NamedNode(INFERRED_GRAPH_IRI)
 
 
@@ -48,22 +54,64 @@ def _asserted_graphs(store: ox.Store, inferred: ox.NamedNode) -> list:
     return [ox.DefaultGraph()] + [g for g in store.named_graphs() if g != inferred]
 
 
+GraphReader = Callable[[ox.NamedNode], Union[str, None]]
+
+
 def load_closure(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None,
-                 record: bool = False) -> Closure:
+                 record: bool = False, read_graph: GraphReader | None = None) -> Closure:
     """Run the OWL 2 RL engine over every graph of ``store`` except the inferred one.
 
-    The store is read as N-Triples text (pyoxigraph's dump is fast; per-quad Python
-    iteration is not), so terms stay in their canonical N-Triples form.
+    The store is read as N-Triples text (per-quad Python iteration is slow), so terms stay
+    in their canonical N-Triples form.  ``read_graph`` may supply a named graph's text from
+    a cheaper source (see :func:`stored_ntriples`); when it returns None the graph is dumped.
 
     >>> c = load_closure(ox.Store())
     >>> len(c.derived)
     0
     """
     closure = Closure(record=record)
-    for graph in _asserted_graphs(store, _inferred(inferred_graph)):
-        closure.add_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode())
+    for graph in _asserted_graphs(store, inferred_graph_or_default(inferred_graph)):
+        text = read_graph(graph) if read_graph is not None and graph != ox.DefaultGraph() else None
+        if text is None:
+            text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode()
+        closure.add_ntriples(text)
+        del text  # one graph's text at a time: the big graph's may be gigabytes
     closure.run()
     return closure
+
+
+def stored_ntriples(source: bytes | IO[bytes] | PurePath, fmt: ox.RdfFormat,
+                    base_iri: str) -> str | None:
+    """RDF (bytes, a binary file or a path) as N-Triples exactly as a store that loaded it
+    dumps it, or None if unsure.
+
+    A store's dump of a large graph on disk costs more than parsing its file again (it
+    looks up every term's string), so the build reads the file.  None when the text has
+    blank nodes (the store renamed them: only its dump knows their labels); typed literals
+    go through a memory store, which writes them in the store's canonical form.
+
+    >>> stored_ntriples(b'<urn:a> <urn:p> "01"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+    ...                 ox.RdfFormat.TURTLE, "urn:base")
+    '<urn:a> <urn:p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\\n'
+    >>> stored_ntriples(b'_:b <urn:p> <urn:o> .', ox.RdfFormat.TURTLE, "urn:base") is None
+    True
+    """
+    quads = (ox.parse(path=str(source), format=fmt, base_iri=base_iri, without_named_graphs=True)
+             if isinstance(source, PurePath) else
+             ox.parse(source, fmt, base_iri=base_iri, without_named_graphs=True))
+    text = ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode()
+    if "_:" in text:  # also in a literal or IRI: then the dump is merely not saved
+        return None
+    if '"^^<' not in text:
+        return text
+    plain: list[str] = []
+    typed: list[str] = []
+    for line in text.splitlines(keepends=True):
+        (typed if '"^^<' in line else plain).append(line)
+    canonical = ox.Store()
+    canonical.load("".join(typed), ox.RdfFormat.N_TRIPLES)
+    return "".join(plain) + canonical.dump(format=ox.RdfFormat.N_TRIPLES,
+                                           from_graph=ox.DefaultGraph()).decode()
 
 
 def _trivia_filter(c: Closure):
@@ -97,8 +145,20 @@ def materialise(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None) 
     >>> materialise(store)
     1
     """
-    graph = _inferred(inferred_graph)
-    closure = load_closure(store, inferred_graph=graph)
+    graph = inferred_graph_or_default(inferred_graph)
+    return write_inferred(store, load_closure(store, inferred_graph=graph), graph)
+
+
+def write_inferred(store: ox.Store, closure: Closure, graph: ox.NamedNode) -> int:
+    """Replace ``graph`` by the non-trivial derived triples of a run ``closure``; their count.
+
+    :func:`materialise` in two steps, for a caller that keeps the closure (the build checks
+    its consistency on the same closure rather than computing it again).
+
+    >>> store = ox.Store()
+    >>> write_inferred(store, load_closure(store), ox.NamedNode("urn:inferred"))
+    0
+    """
     triples = inferred_triples(closure)
     store.clear_graph(graph)
     store.add_graph(graph)
@@ -174,8 +234,14 @@ class Explanation:
         return out
 
 
-class _Explainer:
-    """Builds explanation trees from a recording closure (memoised per triple)."""
+class Explainer:
+    """Builds explanation trees from a recording closure (memoised per triple).
+
+    >>> Explainer(ox.Store(), load_closure(ox.Store(), record=True),
+    ...           inferred_graph_or_default(None)).explain((ox.NamedNode("urn:a"), RDF_TYPE,
+    ...                                                    ox.NamedNode("urn:B"))).status
+    'not entailed'
+    """
 
     def __init__(self, store: ox.Store, closure: Closure, inferred: ox.NamedNode):
         self.store, self.c, self.inferred = store, closure, inferred
@@ -229,7 +295,7 @@ def explain(store: ox.Store, s: Term, p: Term, o: Term, *,
     return explainer(store, inferred_graph=inferred_graph).explain((s, p, o))
 
 
-def explainer(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None) -> "_Explainer":
+def explainer(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None) -> Explainer:
     """One recorded closure of ``store``'s asserted graphs, to explain many facts with
     (``.explain((s, p, o))``): for a store that does not change, such as a server's.
 
@@ -237,16 +303,27 @@ def explainer(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None) ->
     ...                                ox.NamedNode("urn:B"))).status
     'not entailed'
     """
-    inferred = _inferred(inferred_graph)
+    inferred = inferred_graph_or_default(inferred_graph)
     closure = load_closure(store, inferred_graph=inferred, record=True)
-    return _Explainer(store, closure, inferred)
+    return Explainer(store, closure, inferred)
 
 
-def _fmt_triple(triple: Triple, labels: Mapping) -> str:
-    return " ".join(_label(x, labels) for x in triple)
+def format_triple(triple: Triple, labels: Mapping) -> str:
+    """A triple in display labels, prefixed names where a term has none.
+
+    >>> format_triple((ox.NamedNode("urn:a"), RDF_TYPE, ox.NamedNode("urn:B")),
+    ...               {ox.NamedNode("urn:a"): "A"})
+    'A rdf:type <urn:B>'
+    """
+    return " ".join(display_label(x, labels) for x in triple)
 
 
-def _label(term: Term, labels: Mapping | None) -> str:
+def display_label(term: Term, labels: Mapping | None) -> str:
+    """The label ``labels`` gives ``term``, else its short form (prefixed name or N-Triples).
+
+    >>> display_label(RDF_TYPE, None)
+    'rdf:type'
+    """
     if labels and term in labels:
         return labels[term]
     return shorten(term)
@@ -270,7 +347,7 @@ def format_explanation(expl: Explanation, labels: Union[Mapping, ox.Store, None]
 
 def _format_into(e: Explanation, labels: Mapping, depth: int, lines: list[str]) -> None:
     pad = "    " * depth
-    text = _fmt_triple(e.triple, labels)
+    text = format_triple(e.triple, labels)
     if e.status == "inferred":
         lines.append(f"{pad}{text}  [inferred by {e.rule}]")
         for p in e.premises:
@@ -297,7 +374,7 @@ def explanation_to_json(expl: Explanation, labels: Mapping | None = None) -> dic
         "status": expl.status,
     }
     if labels:
-        out["labels"] = {n: _label(t, labels) for n, t in zip(names, expl.triple)}
+        out["labels"] = {n: display_label(t, labels) for n, t in zip(names, expl.triple)}
     if expl.status == "inferred":
         out["rule"] = expl.rule
         out["premises"] = [explanation_to_json(p, labels) for p in expl.premises]

@@ -19,8 +19,8 @@ Why our own engine rather than ``reasonable`` (plus supplementary rules) or owlr
 The rule set mirrors the OWL 2 RL/RDF rules (tables 4-9 of the profile) the way owlrl
 applies them without axiomatic triples (scm-cls only for ``owl:Class``, scm-op for
 object/datatype properties and ``rdf:Property``), so the closure contains owlrl's.
-Consistency rules (eq-diff*, cax-dw, prp-irp, ...) are checked after the closure, in
-:mod:`seccoop.reasoning`.
+Consistency rules (eq-diff*, cax-dw, prp-irp, ...) are checked on the closure, in
+:mod:`seccoop.consistency`.
 
 Example::
 
@@ -112,6 +112,42 @@ class Closure:
     ``record=True`` keeps ``why[triple] = (rule, premises)`` for explanations.
     """
 
+    # The id of each vocabulary term of _V, set in __init__ (declared for type checkers).
+    TYPE: int
+    FIRST: int
+    REST: int
+    NIL: int
+    PROPERTY: int
+    SCO: int
+    SPO: int
+    DOMAIN: int
+    RANGE: int
+    THING: int
+    NOTHING: int
+    CLASS: int
+    SAME: int
+    EQC: int
+    EQP: int
+    INV: int
+    CHAIN: int
+    HASKEY: int
+    INTER: int
+    UNION: int
+    ONEOF: int
+    ONPROP: int
+    ONCLASS: int
+    SVF: int
+    AVF: int
+    HASVALUE: int
+    MAXC: int
+    MAXQC: int
+    OBJPROP: int
+    DTPROP: int
+    TRANS: int
+    SYMM: int
+    FUNC: int
+    IFP: int
+
     def __init__(self, record: bool = False):
         self.terms: list[str] = []
         self.ids: dict[str, int] = {}
@@ -143,10 +179,20 @@ class Closure:
         }
         for name in ("ONPROP", "SVF", "AVF", "HASVALUE", "MAXC", "MAXQC", "ONCLASS"):
             self._handlers[getattr(self, name)] = self._on_restriction
+        self._bind_indexes()
         self._dt_super: dict[int, list[int]] = {}
         self._cards: dict[tuple[int, int], int | None] = {}
         self._special_types = {self.CLASS, self.OBJPROP, self.DTPROP, self.PROPERTY, self.SYMM,
                                self.TRANS, self.FUNC, self.IFP} | set(self._xsd_supers())
+
+    def _bind_indexes(self) -> None:
+        """The indexes _on_any reads for every triple; these dicts live as long as the closure."""
+        out, inn = self.out, self.inn
+        self._domains, self._ranges, self._types = out[self.DOMAIN], out[self.RANGE], out[self.TYPE]
+        self._superprops, self._same = out[self.SPO], out[self.SAME]
+        self._equivalents_out, self._equivalents_in = out[self.EQP], inn[self.EQP]
+        self._inverses_out, self._inverses_in = out[self.INV], inn[self.INV]
+        self._restricted = inn[self.ONPROP]
 
     # ----- terms and storage -------------------------------------------------------------
     def intern(self, term: str) -> int:
@@ -197,13 +243,16 @@ class Closure:
 
     def add_ntriples(self, text: str) -> int:
         """Add asserted triples from N-Triples text as written by pyoxigraph; returns count."""
-        intern, store, queue, n = self.intern, self._store, self.queue, 0
+        ids, intern, store, queue, n = self.ids.get, self.intern, self._store, self.queue, 0
+        # The per-line cost dominates loading: known terms skip the intern() call.
         for line in text.splitlines():
             if not line or line[0] == "#":
                 continue
             s, p, rest = line.split(" ", 2)
             o = rest[:-2].rstrip()
-            t = (intern(s), intern(p), intern(o))
+            si, pi, oi = ids(s), ids(p), ids(o)
+            t = (intern(s) if si is None else si, intern(p) if pi is None else pi,
+                 intern(o) if oi is None else oi)
             if store(*t):
                 queue.append(t)
                 n += 1
@@ -211,6 +260,12 @@ class Closure:
 
     def derive(self, s: int, p: int, o: int, rule: str, premises: tuple) -> None:
         """Add an entailed triple (if new) with the rule instance that produced it."""
+        # Most derivations are already known: answer those without the _store call.
+        ps = self.out.get(p)
+        if ps is not None:
+            os_ = ps.get(s)
+            if os_ is not None and o in os_:
+                return
         if self._store(s, p, o):
             t = (s, p, o)
             self.queue.append(t)
@@ -260,35 +315,50 @@ class Closure:
 
     # ----- rules triggered by any triple (table 5 and eq-rep) --------------------------
     def _on_any(self, s: int, p: int, o: int) -> None:
-        out, derive, T = self.out, self.derive, self.TYPE
+        # Called for every triple: the rule indexes are bound once (see _bind_indexes) and
+        # an empty index costs one dict lookup.
+        derive, T = self.derive, self.TYPE
         t = (s, p, o)
-        for c in out[self.DOMAIN].get(p, ()):
-            derive(s, T, c, "prp-dom", ((p, self.DOMAIN, c), t))
-        for c in out[self.RANGE].get(p, ()):
-            derive(o, T, c, "prp-rng", ((p, self.RANGE, c), t))
-        chars = out[T].get(p)
+        found = self._domains.get(p)
+        if found:
+            for c in found:
+                derive(s, T, c, "prp-dom", ((p, self.DOMAIN, c), t))
+        found = self._ranges.get(p)
+        if found:
+            for c in found:
+                derive(o, T, c, "prp-rng", ((p, self.RANGE, c), t))
+        chars = self._types.get(p)
         if chars:
             self._characteristics_on_triple(chars, s, p, o)
-        for p2 in out[self.SPO].get(p, ()):
-            if p2 != p:
-                derive(s, p2, o, "prp-spo1", ((p, self.SPO, p2), t))
-        for p2 in out[self.EQP].get(p, ()):
-            derive(s, p2, o, "prp-eqp1", ((p, self.EQP, p2), t))
-        for p1 in self.inn[self.EQP].get(p, ()):
-            derive(s, p1, o, "prp-eqp2", ((p1, self.EQP, p), t))
-        for p2 in out[self.INV].get(p, ()):
-            derive(o, p2, s, "prp-inv1", ((p, self.INV, p2), t))
-        for p1 in self.inn[self.INV].get(p, ()):
-            derive(o, p1, s, "prp-inv2", ((p1, self.INV, p), t))
-        restrictions = self.inn[self.ONPROP].get(p)
+        found = self._superprops.get(p)
+        if found:
+            for p2 in found:
+                if p2 != p:
+                    derive(s, p2, o, "prp-spo1", ((p, self.SPO, p2), t))
+        if p in self._equivalents_out or p in self._equivalents_in:
+            # scm-op makes every property its own equivalent: that would derive t itself.
+            for p2 in self._equivalents_out.get(p, ()):
+                if p2 != p:
+                    derive(s, p2, o, "prp-eqp1", ((p, self.EQP, p2), t))
+            for p1 in self._equivalents_in.get(p, ()):
+                if p1 != p:
+                    derive(s, p1, o, "prp-eqp2", ((p1, self.EQP, p), t))
+        if p in self._inverses_out or p in self._inverses_in:
+            for p2 in self._inverses_out.get(p, ()):
+                derive(o, p2, s, "prp-inv1", ((p, self.INV, p2), t))
+            for p1 in self._inverses_in.get(p, ()):
+                derive(o, p1, s, "prp-inv2", ((p1, self.INV, p), t))
+        restrictions = self._restricted.get(p)
         if restrictions:
             for x in tuple(restrictions):
                 self._restriction_on_triple(x, s, p, o)
-        for entry in self.chains.get(p, ()):
-            self._chain_fire(entry, s, p, o)
-        for entry in self.keys.get(p, ()):
-            self._key_check(entry, s)
-        same = out[self.SAME]
+        if self.chains:
+            for entry in self.chains.get(p, ()):
+                self._chain_fire(entry, s, p, o)
+        if self.keys:
+            for entry in self.keys.get(p, ()):
+                self._key_check(entry, s)
+        same = self._same
         if same:
             S = self.SAME
             for s2 in tuple(same.get(s, ())):
@@ -492,12 +562,16 @@ class Closure:
     # ----- class rules (tables 6, 7, 9) ---------------------------------------------------
     def _on_type(self, s: int, T: int, c: int) -> None:
         out, inn, derive, t = self.out, self.inn, self.derive, (s, T, c)
+        # scm-cls makes every class its own subclass and equivalent: those would derive t.
         for c2 in out[self.SCO].get(c, ()):
-            derive(s, T, c2, "cax-sco", ((c, self.SCO, c2), t))
+            if c2 != c:
+                derive(s, T, c2, "cax-sco", ((c, self.SCO, c2), t))
         for c2 in out[self.EQC].get(c, ()):
-            derive(s, T, c2, "cax-eqc1", ((c, self.EQC, c2), t))
+            if c2 != c:
+                derive(s, T, c2, "cax-eqc1", ((c, self.EQC, c2), t))
         for c1 in inn[self.EQC].get(c, ()):
-            derive(s, T, c1, "cax-eqc2", ((c1, self.EQC, c), t))
+            if c1 != c:
+                derive(s, T, c1, "cax-eqc2", ((c1, self.EQC, c), t))
         for x, members, ax in self.int_by_member.get(c, ()):
             if all(self.has(s, T, m) for m in members):
                 derive(s, T, x, "cls-int1", (ax,) + tuple((s, T, m) for m in members))
@@ -575,7 +649,8 @@ class Closure:
                     if self.has(u, self.TYPE, x):
                         self._maxc_pairs(x, u, p, y)
 
-    def _card(self, x: int, pred: int) -> int | None:
+    def cardinality(self, x: int, pred: int) -> int | None:
+        """The integer a restriction ``x`` gives for ``pred`` (e.g. MAXC), None if it has none."""
         key = (x, pred)
         if key not in self._cards:  # cached: called for every triple of a restricted property
             self._cards[key] = self._read_card(x, pred)
@@ -591,15 +666,19 @@ class Closure:
 
     def _maxc_pairs(self, x: int, u: int, p: int, y1: int) -> None:
         """cls-maxc2 / cls-maxqc3 / cls-maxqc4: u has max one p value (of class c): y1 = y2."""
+        one_value, one_qualified = (self.cardinality(x, self.MAXC) == 1,
+                                    self.cardinality(x, self.MAXQC) == 1)
+        if not (one_value or one_qualified):  # the common case: called for every triple
+            return
         T, S = self.TYPE, self.SAME
         base = ((x, self.ONPROP, p), (u, T, x), (u, p, y1))
-        if self._card(x, self.MAXC) == 1:
+        if one_value:
             for y2 in tuple(self.objects(u, p)):
                 if y2 != y1:
                     prem = ((x, self.MAXC, self._one(x, self.MAXC)),) + base + ((u, p, y2),)
                     self.derive(y1, S, y2, "cls-maxc2", prem)
                     self.derive(y2, S, y1, "cls-maxc2", prem)
-        if self._card(x, self.MAXQC) == 1:
+        if one_qualified:
             for c in tuple(self.objects(x, self.ONCLASS)):
                 if c != self.THING and not self.has(y1, T, c):
                     continue

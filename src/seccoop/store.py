@@ -209,14 +209,47 @@ def _count_graphs(store: ox.Store, largest: ox.NamedNode | None = None) -> dict[
     return dict(sorted(counts.items()))
 
 
-def _reason(store: ox.Store, report: BuildReport, allow_inconsistent: bool) -> None:
+def _reason(store: ox.Store, report: BuildReport, allow_inconsistent: bool,
+            project: Project, files: list[Path]) -> None:
     from . import consistency, reasoning
 
-    report.inferred = reasoning.materialise(store, inferred_graph=INFERRED_GRAPH)
+    # One closure serves both steps; consistency re-runs it (with records) only to explain.
+    read = _source_reader(project, files, report.path)
+    closure = reasoning.load_closure(store, inferred_graph=INFERRED_GRAPH, read_graph=read)
+    report.inferred = reasoning.write_inferred(store, closure, INFERRED_GRAPH)
     report.reasoned = True
-    report.inconsistencies = consistency.find_inconsistencies(store)
+    report.inconsistencies = consistency.find_inconsistencies(
+        store, inferred_graph=INFERRED_GRAPH, closure=closure)
     if report.inconsistencies and not allow_inconsistent:
         raise InconsistentGraphError(report.inconsistencies)
+
+
+_REREAD_KINDS = {"turtle", "ntriples", "rdfxml"}  # triple syntaxes: a file is one graph
+
+
+def _source_reader(project: Project, files: list[Path],
+                   build_dir: Path) -> Callable[[ox.NamedNode], str | None]:
+    """The reasoner's source of a file's triples: the file itself, parsed again, while it is
+    unchanged since loading began (see :func:`seccoop.reasoning.stored_ntriples`)."""
+    from .reasoning import stored_ntriples
+
+    by_graph = {project.graph_iri(f): f for f in files if rdf_kind(f) in _REREAD_KINDS}
+    # The build folder got its store just before loading, its mtime from the same clock as
+    # the files': a file modified since may differ from what the store holds.
+    loading_began = build_dir.stat().st_mtime_ns
+
+    def read(graph: ox.NamedNode) -> str | None:
+        path = by_graph.get(graph.value)
+        if path is None:
+            return None
+        fmt = _OX_FORMATS[rdf_kind(path)]
+        if path.suffix == ".gz":
+            with gzip.open(path, "rb") as source:
+                text = stored_ntriples(source, fmt, graph.value)
+        else:
+            text = stored_ntriples(path, fmt, graph.value)
+        return text if path.stat().st_mtime_ns < loading_began else None
+    return read
 
 
 def build(project: Project | None = None, store_dir: Path | None = None, *, force: bool = False,
@@ -277,7 +310,7 @@ def _fill(tmp: Path, project, files, reason, allow_inconsistent, progress) -> Bu
         _load_sources(store, project, files, progress)
         report = BuildReport(tmp, True)
         if reason:
-            _reason(store, report, allow_inconsistent)
+            _reason(store, report, allow_inconsistent, project, files)
         biggest = max(files, key=lambda f: f.stat().st_size, default=None)
         report.graphs = _count_graphs(store, biggest and ox.NamedNode(project.graph_iri(biggest)))
         store.flush()
