@@ -26,7 +26,9 @@ class SourceError(SeccoopError):
     """A source file is not valid RDF; carries ``file:line:column: message``."""
 
     def __init__(self, file: str, line: int | None, column: int | None, message: str):
-        super().__init__(f"{file}:{line or 0}:{column or 0}: {message}")
+        # A problem of the whole file (not gzip, truncated) has no position to give.
+        where = file if line is None and column is None else f"{file}:{line or 0}:{column or 0}"
+        super().__init__(f"{where}: {message}")
         self.file, self.line, self.column, self.message = file, line, column, message
 
 
