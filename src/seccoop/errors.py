@@ -76,5 +76,10 @@ class QueryTimeout(SeccoopError):
     """The query overran the timeout (its process was killed) or waited too long for one."""
 
 
+class QueryRefused(QueryTimeout):
+    """The query was stopped for another limit: memory (--max-query-memory) or reply size
+    (--max-result-mb). A kind of QueryTimeout so that every caller answers 503 with why."""
+
+
 class QueryCrashed(Exception):
     """The query process died for another reason (e.g. out of memory): not the user's doing."""
