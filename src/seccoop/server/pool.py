@@ -240,9 +240,9 @@ class QueryPool:
         self.network = network  # keep the network (--allow-service): not cut off
         self.max_memory_mb, self.max_bytes = max_memory_mb, max_bytes
         self.express_seconds = express_seconds if express_seconds is not None \
-            else min(1.0, timeout / 4)
+            else min(0.5, timeout / 4)
         self._idle: list[QueryProcess] = []
-        self._waiters: deque = deque()  # (future, fresh)
+        self._waiters: deque = deque()  # (future, key of the job's query text)
         self._all: set[QueryProcess] = set()
         self._tasks: set[asyncio.Task] = set()
         self._slow: OrderedDict = OrderedDict()  # hash of a job -> None
@@ -267,13 +267,12 @@ class QueryPool:
     def _died_idle(self, proc: QueryProcess) -> None:
         if proc in self._idle:
             self._idle.remove(proc)
-        if proc in self._all:
-            self._replace(proc)
+        self._replace(proc)
 
     def _replace(self, dead: QueryProcess) -> None:
+        if dead not in self._all or self._closing:
+            return  # replaced already (it may be reported dead twice), or closing
         self._all.discard(dead)
-        if self._closing:
-            return
         task = asyncio.get_running_loop().create_task(self._respawn(dead))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -302,11 +301,14 @@ class QueryPool:
     def _release(self, proc: QueryProcess) -> None:
         """Hand an idle process to the first waiter it may serve, else keep it idle."""
         if not proc.alive():
-            self._died_idle(proc) if proc in self._all else None
+            self._died_idle(proc)
             return
         chosen = None
         for waiter in self._waiters:
-            future, fresh = waiter
+            future, key = waiter
+            # Judged now, not when it began to wait: the first copy of a runaway to be cut
+            # in the express lane sends the copies waiting behind it to the general lane.
+            fresh = key not in self._slow
             if future.done() or (proc.express and not fresh):
                 continue
             if fresh or chosen is None:
@@ -330,13 +332,13 @@ class QueryPool:
             self._died_idle(proc)
         return None
 
-    async def _acquire(self, deadline: float, fresh: bool) -> QueryProcess:
-        proc = self._take_idle(fresh)
+    async def _acquire(self, deadline: float, key: int) -> QueryProcess:
+        proc = self._take_idle(key not in self._slow)
         if proc is not None:
             return proc
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        waiter = (future, fresh)
+        waiter = (future, key)
         self._waiters.append(waiter)
         try:
             return await asyncio.wait_for(future, max(deadline - loop.time(), 0.001))
@@ -355,8 +357,8 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
         key = hash(request[0])  # by query text: cheap (str caches its hash), and enough
-        while True:
-            proc = await self._acquire(deadline, key not in self._slow)
+        for attempt in itertools.count():
+            proc = await self._acquire(deadline, key)
             express_end = loop.time() + self.express_seconds
             express_cut = proc.express and express_end < deadline
             try:
@@ -368,6 +370,8 @@ class QueryPool:
             except _Retry as retry:
                 if retry.slow:
                     self._mark_slow(key)
+                elif attempt >= 2:  # its processes keep dying under it
+                    raise QueryCrashed("the query process died") from None
                 if loop.time() >= deadline:
                     raise QueryTimeout(f"the query ran longer than {self.timeout:g} s") from None
                 continue
@@ -390,6 +394,8 @@ class QueryPool:
             if isinstance(error, BrokenPipeError):  # died before it got the request
                 raise _Retry(slow=False) from None
             code = await proc.exit_code()
+            if code == -signal.SIGKILL:  # killed from outside (we did not): not the query's fault
+                raise _Retry(slow=False) from None
             if self.max_memory_mb and code in MEMORY_DEATHS:
                 raise QueryRefused(f"the query needed more than {self.max_memory_mb:g} MB "
                                    "of memory (--max-query-memory)") from None
