@@ -9,6 +9,10 @@ connection open for ever by sending a byte now and then. This protocol adds:
   ``read_timeout`` seconds of its first byte, or of the connection opening (408, closed);
 - HTTP/0.9 (a request line without a version) refused with 400.
 
+(uvicorn's ``h11_max_incomplete_event_size`` bounds the same for its h11 protocol only;
+``limit_concurrency`` and ``timeout_keep_alive``, set in :mod:`seccoop.server.run`, bound
+how many connections there are and how long an idle one stays.)
+
     >>> import functools
     >>> factory = functools.partial(LimitedHttpToolsProtocol, max_head=65536, read_timeout=10)
     >>> # uvicorn.Config(app, http=factory) then serves with these limits.
@@ -53,6 +57,8 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._in_head, self._head_bytes = True, 0
+        if self._reading is None:  # a pipelined request begun in the same chunk
+            self._arm()
 
     def on_headers_complete(self) -> None:
         self._in_head = False
