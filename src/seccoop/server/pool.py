@@ -225,7 +225,10 @@ class QueryPool:
     what is left of its timeout. A waiting job not known to be slow is served before
     known-slow ones in the general lane too. So clients sending runaway queries hold the
     general processes, and fresh cheap queries still get the express one within about
-    ``express_seconds`` (a runaway with a text never seen costs one express budget).
+    ``express_seconds`` (a runaway with a text never seen costs one express budget; its
+    identical copies waiting behind it go to the general lane once it is cut). Jobs are
+    told apart by query text, so a client varying the text of each runaway pays one
+    express budget per variant, and fresh queries then wait behind those.
 
     *Staying whole.* A process that dies (killed for overrunning, out of memory, killed
     from outside while idle) is replaced at once; a start that fails (no file handles,
