@@ -32,7 +32,8 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-CHEAP = "SELECT ?s ?label WHERE {{ ?s rdfs:label ?label }} ORDER BY ?s LIMIT {n}"
+# A small SELECT (one resource's facts); LIMIT varies so that no text is seen twice.
+CHEAP = "SELECT ?p ?o WHERE {{ scr:china ?p ?o }} LIMIT {n}"
 
 
 def start_server(store: Path, timeout: float) -> tuple[subprocess.Popen, str]:
