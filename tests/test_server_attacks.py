@@ -265,6 +265,31 @@ def test_unguarded_service_makes_no_connection(store_dir):
         listener.close()
 
 
+def test_landlock_fallback_denies_tcp_connect():
+    """Where namespaces are refused (containers), Landlock is the fallback: shown on its own
+    in a child process, against a listener that the parent shows reachable."""
+    listener = Listener()
+    code = ("import socket, sys\n"
+            "from seccoop.server.sandbox import _landlock_no_tcp, _libc\n"
+            "why = _landlock_no_tcp(_libc())\n"
+            "if why: print('unavailable:', why); sys.exit(0)\n"
+            f"try: socket.create_connection(('127.0.0.1', {listener.port}), timeout=2)\n"
+            "except OSError as error: print('refused:', error)\n"
+            "else: print('connected')\n")
+    try:
+        socket.create_connection(("127.0.0.1", listener.port), timeout=2).close()
+        assert wait_for(lambda: listener.connections == 1, 2)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=30).stdout
+        if out.startswith("unavailable:"):
+            pytest.skip(f"Landlock with network rules is not offered here: {out}")
+        assert out.startswith("refused:"), out
+        time.sleep(0.2)
+        assert listener.connections == 1
+    finally:
+        listener.close()
+
+
 def test_server_says_how_query_processes_are_isolated(server):
     assert wait_for(lambda: "query processes" in server.text(), 5)
     assert "no network access" in server.text() or "WARNING" in server.text()
