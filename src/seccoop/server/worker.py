@@ -11,12 +11,13 @@ max_rows, base_iri)``; the two formats are the negotiated ones for SELECT/ASK an
 CONSTRUCT/DESCRIBE (``None`` when the client accepts none), since the kind of a query is
 only known once it is parsed.
 
-Reply: ``((status, kind, rows, truncated, body), seconds)``: the result of :func:`execute`
-(rows is -1 when only an upper bound was counted, which is all the cap needs; status is
-``ok``, ``syntax`` (body is the message with line and column), ``not-acceptable``,
-``too-large`` (the reply passed the byte cap), ``memory`` (Python ran out of its share) or
-``error``) and the wall-clock time :func:`execute` took here, which the server uses to
-decide whether the job is proven cheap (see :mod:`seccoop.server.pool`).
+Reply: ``((status, kind, rows, truncated, body), seconds, cpu_seconds)``: the result of
+:func:`execute` (rows is -1 when only an upper bound was counted, which is all the cap
+needs; status is ``ok``, ``syntax`` (body is the message with line and column),
+``not-acceptable``, ``too-large`` (the reply passed the byte cap), ``memory`` (Python ran
+out of its share) or ``error``), the wall-clock time :func:`execute` took here, which the
+server uses to decide whether the job is proven cheap (see :mod:`seccoop.server.pool`),
+and its CPU time, by which the pool's express lane judges it (it does not grow with load).
 
 Before the store is opened, the process cuts itself off the network and caps its address
 space (:mod:`seccoop.server.sandbox`); its first frame says what was applied:
@@ -257,9 +258,10 @@ def serve(store_path: str, fd_in: int, fd_out: int, max_memory_mb: float = 0,
         if not header:
             return
         request = marshal.loads(_read_exact(fd_in, HEADER.unpack(header)[0]))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         reply = execute(store, *request)
-        payload = marshal.dumps((reply, time.perf_counter() - started))
+        payload = marshal.dumps((reply, time.perf_counter() - started,
+                                 time.process_time() - cpu))
         _write_all(fd_out, HEADER.pack(len(payload)) + payload)
 
 
