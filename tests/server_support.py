@@ -58,16 +58,18 @@ def make_project(root: Path, data: str = DATA, ontology: str = ONTOLOGY) -> Path
 class ServerProcess:
     """`seccoop serve --port 0` in a subprocess; ``url`` is read from its first line."""
 
-    def __init__(self, project: Path, store: Path, *args: str, startup: float = 60.0):
+    def __init__(self, project: Path, store: Path, *args: str, startup: float = 60.0,
+                 command: list[str] | None = None):
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "seccoop", "--project", str(project), "--store", str(store),
-             "serve", "--port", "0", *args],
+            [*(command or [sys.executable, "-m", "seccoop"]), "--project", str(project),
+             "--store", str(store), "serve", "--port", "0", *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         self.url = self._wait_for_url(startup)
         self._wait_until_ready(startup)
 
     def _wait_for_url(self, startup: float) -> str:
+        self.lines: list[str] = []  # what it printed before the URL
         deadline = time.monotonic() + startup
         seen = []
         while time.monotonic() < deadline:
@@ -75,6 +77,7 @@ class ServerProcess:
             if not line:
                 break
             seen.append(line)
+            self.lines.append(line)
             if "serving http://" in line:
                 return line.split("serving ", 1)[1].split()[0].rstrip("/")
         self.stop()

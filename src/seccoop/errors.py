@@ -26,7 +26,9 @@ class SourceError(SeccoopError):
     """A source file is not valid RDF; carries ``file:line:column: message``."""
 
     def __init__(self, file: str, line: int | None, column: int | None, message: str):
-        super().__init__(f"{file}:{line or 0}:{column or 0}: {message}")
+        # A problem of the whole file (not gzip, truncated) has no position to give.
+        where = file if line is None and column is None else f"{file}:{line or 0}:{column or 0}"
+        super().__init__(f"{where}: {message}")
         self.file, self.line, self.column, self.message = file, line, column, message
 
 
@@ -72,6 +74,11 @@ class ProtocolError(SeccoopError):
 
 class QueryTimeout(SeccoopError):
     """The query overran the timeout (its process was killed) or waited too long for one."""
+
+
+class QueryRefused(QueryTimeout):
+    """The query was stopped for another limit: memory (--max-query-memory) or reply size
+    (--max-result-mb). A kind of QueryTimeout so that every caller answers 503 with why."""
 
 
 class QueryCrashed(Exception):

@@ -68,6 +68,20 @@ SETTINGS: tuple[Setting, ...] = (
             "drawn in its neighbourhood; more are cut, with a note and a SPARQL query for "
             "all. A resource's RDF documents are cut at --max-rows triples "
             "(X-SPARQL-Truncated: true).", "N", 1),
+    Setting("max_query_memory", 1024.0, float,
+            "Memory one query may use, in MB, over what its query process holds when idle "
+            "(address-space limit); a query needing more is stopped with 503. 0: no limit.",
+            "MB", 0),
+    Setting("max_result_mb", 64.0, float,
+            "Largest reply of one query, in MB, beside --max-rows; a bigger one is stopped "
+            "with 503. 0: no limit.", "MB", 0),
+    Setting("max_header_kb", 64, int,
+            "Largest request line and headers, in KB (else 431); HTTP/0.9 is refused.", "KB", 1),
+    Setting("read_timeout", 10.0, float,
+            "Seconds a client may take to send a whole request (headers and body); idle "
+            "connections are closed after 5 s.", "SECONDS", 0.1),
+    Setting("max_connections", 512, int,
+            "Open connections per HTTP worker; past it requests get 503.", "N", 1),
     Setting("allow_service", (), tuple,
             "A SERVICE endpoint IRI that queries may call (repeatable; none by default).", "IRI"),
 )
@@ -89,6 +103,11 @@ class Settings:
     max_rows: int = 10000
     max_body: int = 1_000_000
     max_page_facts: int = 500
+    max_query_memory: float = 1024.0
+    max_result_mb: float = 64.0
+    max_header_kb: int = 64
+    read_timeout: float = 10.0
+    max_connections: int = 512
     allow_service: tuple = ()
 
     def __post_init__(self):

@@ -5,6 +5,7 @@ Layout of a store directory::
     current -> builds/<id>        symlink, replaced atomically after a successful build
     builds/<id>/oxigraph/         the RocksDB store
     builds/<id>/manifest.json     source fingerprint, file stats, triples per graph
+    builds/<id>/in-use.lock       share-locked by every server using the build (never pruned then)
     tmp-*/                        a build in progress (or a killed one, removed by the next build)
     build.lock                    serialises builders
 
@@ -26,6 +27,7 @@ import re
 import shutil
 import tempfile
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,6 +147,8 @@ def load_file(store: ox.Store, project: Project, path: Path,
     size = text_size(path)
     loader = store.bulk_load if size > BULK_THRESHOLD else store.load
     large = size > PROGRESS_THRESHOLD
+    if path.suffix == ".gz":
+        _check_gzip_magic(path)
     try:
         if path.suffix == ".gz" and not large:
             # Inflated in one C call: feeding the parser through Python reads costs ~10%.
@@ -159,7 +163,86 @@ def load_file(store: ox.Store, project: Project, path: Path,
         else:
             loader(path=str(path), format=fmt, to_graph=graph, base_iri=base)
     except SyntaxError as error:
+        if error.lineno is None:  # RDF/XML and some JSON-LD errors carry no position
+            error = locate_error(path, fmt, base, error)
         raise _source_error(_display_path(path), error) from None
+    except (EOFError, zlib.error, gzip.BadGzipFile) as error:
+        raise _gzip_error(path, error) from None
+    except OSError as error:  # a gzip error raised inside a read the parser made
+        cause = error.__cause__ or error.__context__
+        if isinstance(cause, (EOFError, zlib.error, gzip.BadGzipFile)):
+            raise _gzip_error(path, cause) from None
+        raise
+
+
+def _check_gzip_magic(path: Path) -> None:
+    with open(path, "rb") as handle:
+        if handle.read(2) != b"\x1f\x8b":
+            raise SourceError(_display_path(path), None, None, "not a gzip file")
+
+
+def _gzip_error(path: Path, error: Exception) -> SourceError:
+    if isinstance(error, EOFError):
+        return SourceError(_display_path(path), None, None,
+                           "truncated (the compressed data ends before its end marker)")
+    return SourceError(_display_path(path), None, None, f"corrupt gzip data ({error})")
+
+
+class _LineReader:
+    """Gives a parser one line per read(), so that where it stops is where it failed."""
+
+    def __init__(self, lines: list[bytes]):
+        self.lines, self.given = lines, 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self.given >= len(self.lines):
+            return b""
+        self.given += 1
+        return self.lines[self.given - 1]
+
+
+_QUOTED = re.compile(r"'([^'\n]{1,200})'|`([^`\n]{1,200})`")
+
+
+def locate_error(path: Path, fmt, base: str, error: SyntaxError) -> SyntaxError:
+    r"""The same error with a line and column: the file is parsed again one line per read,
+    so the line last read is where the parser stopped (it may read ahead a line or so);
+    the column is where the text the message quotes appears, else the line's first
+    character. Only run once a load failed, so its cost does not matter.
+
+    >>> data = b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+    >>> bad = data + b'<rdf:Description rdf:about="http://x/ a"/>\n</rdf:RDF>\n'
+    >>> import tempfile; f = tempfile.NamedTemporaryFile(suffix=".rdf"); _ = f.write(bad); f.flush()
+    >>> found = locate_error(Path(f.name), ox.RdfFormat.RDF_XML, "http://b/", SyntaxError("x"))
+    >>> found.lineno, found.offset
+    (2, 29)
+    """
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    lines = raw.splitlines(keepends=True)
+    reader = _LineReader(lines)
+    try:
+        for _ in ox.parse(input=reader, format=fmt, base_iri=base):
+            pass
+    except SyntaxError as again:
+        error = again
+    if error.lineno or not lines:
+        return error
+    message = str(error.args[0]) if error.args else str(error)
+    line, column = _find_quoted(lines, max(reader.given, 1), message)
+    return SyntaxError(message, (str(path), line, column, None))
+
+
+def _find_quoted(lines: list[bytes], last: int, message: str) -> tuple[int, int]:
+    """(line, column) of the text ``message`` quotes, searched back from line ``last``."""
+    match = _QUOTED.search(message)
+    if match:
+        quoted = (match.group(1) or match.group(2)).encode()
+        for number in range(last, max(last - 50, 0), -1):
+            found = lines[number - 1].find(quoted)
+            if found >= 0:
+                return number, len(lines[number - 1][:found].decode(errors="replace")) + 1
+    text = lines[last - 1]
+    return last, len(text) - len(text.lstrip()) + 1
 
 
 def text_size(path: Path) -> int:
@@ -331,8 +414,55 @@ def _swap_in(store_dir: Path, tmp: Path) -> Path:
     os.symlink(Path("builds") / final.name, link_tmp)
     os.replace(link_tmp, store_dir / "current")
     for old in sorted(builds.iterdir(), key=lambda p: p.name)[:-KEEP_BUILDS]:
-        shutil.rmtree(old, ignore_errors=True)
+        _remove_unless_in_use(old)
     return final
+
+
+IN_USE = "in-use.lock"
+
+
+def _remove_unless_in_use(build_dir: Path) -> None:
+    """Delete an old build unless a live server holds its in-use lock (see :func:`pin_build`)."""
+    try:
+        handle = open(build_dir / IN_USE, "a")
+    except OSError:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # a server answers from it: the next build tries again
+        shutil.rmtree(build_dir, ignore_errors=True)
+
+
+def pin_build(store_dir: Path) -> tuple[Path, object]:
+    """The current build and an open handle holding its shared in-use lock: while the
+    handle is open (the lock goes with the process, also when it is killed), builds do
+    not delete that build, so a server's query processes can always reopen it.
+
+    >>> from seccoop.project import find_project
+    >>> build_dir, handle = pin_build(default_store_dir(find_project()))
+    >>> (build_dir / "oxigraph").is_dir(); handle.close()
+    True
+    """
+    for _ in range(10):
+        build_dir = current_build(store_dir)
+        if build_dir is None:
+            break
+        try:
+            handle = open(build_dir / IN_USE, "a")
+        except OSError:
+            continue  # pruned between reading the link and opening: read it again
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()  # being deleted right now
+            continue
+        if (build_dir / "oxigraph").is_dir():
+            return build_dir, handle
+        handle.close()
+    raise FileNotFoundError(f"no store in {store_dir}: run `seccoop build`")
 
 
 def _remove_stale_temporaries(store_dir: Path) -> None:

@@ -33,7 +33,7 @@ from ..browse import describe, label_of
 from ..project import Project, find_project
 from ..queries import named_queries
 from ..settings import Settings, public_base
-from ..store import build, current_build, is_fresh, read_manifest
+from ..store import build, current_build, is_fresh, pin_build, read_manifest
 from .datadocs import (DUMP_NAME, EXTENSIONS, MACHINE_DOC_OFFERS, RDF_DOC_OFFERS, Publication,
                        build_time, document_context, entity_document, link_header,
                        ontology_triples, serialize_triples, serialize_turtle, void_description)
@@ -45,7 +45,8 @@ from .pages import entity_page, home_page, ontology_page, ontology_terms, void_p
 from .pool import QueryCrashed, QueryPool, QueryRunner, QueryTimeout
 from .protocol import ProtocolError, content_type, negotiate, parse_get
 from .query_page import ResultView, query_page, view_from_json, view_from_ntriples
-from . import guard
+from . import guard, worker
+from .sandbox import is_isolated
 
 STATIC = Path(__file__).parent / "static"
 # Documents may be reused for a while; ETag and Last-Modified revalidate them after.
@@ -58,13 +59,19 @@ class Server:
 
     def __init__(self, settings: Settings, project: Project, store_dir: Path):
         self.settings, self.project = settings, project
-        build_dir = ensure_built(project, Path(store_dir))
+        ensure_built(project, Path(store_dir))
+        # Pinned: a rebuild while we serve keeps this build, which query processes reopen.
+        build_dir, self._pin = pin_build(Path(store_dir))
         self.store_path = str(build_dir / "oxigraph")
         self.manifest = read_manifest(build_dir)
         self.base = public_base(settings)
         self.built = build_time(self.manifest)
         self.store = ox.Store.read_only(self.store_path)
-        self.pool = QueryPool(self.store_path, settings.query_workers, settings.timeout)
+        max_bytes = int(settings.max_result_mb * 2**20)
+        worker.MAX_BYTES = max_bytes  # the byte cap of proven jobs run in this process
+        self.pool = QueryPool(self.store_path, settings.query_workers, settings.timeout,
+                              settings.max_query_memory, max_bytes,
+                              network=bool(settings.allow_service))
         # Jobs proven cheap in a query process run again in-process (see pool.py).
         self.runner = QueryRunner(self.store, self.pool, settings.trust_below_ms,
                                   result_bytes=int(settings.result_cache_mb * 2**20))
@@ -207,7 +214,10 @@ def _not_modified(request: Request, headers: dict) -> bool:
 
 
 def _exists(store: ox.Store, iri: str) -> bool:
-    node = ox.NamedNode(iri)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:  # not an IRI (a space, "<", ...): nothing can be known about it
+        return False
     return any(True for _ in store.quads_for_pattern(node, None, None)) or \
         any(True for _ in store.quads_for_pattern(None, None, node))
 
@@ -366,6 +376,7 @@ def create_app(settings: Settings | None = None, project: Project | None = None,
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await server.pool.start()
+        _announce_isolation(server.pool.isolation)
         try:
             yield
         finally:
@@ -374,12 +385,44 @@ def create_app(settings: Settings | None = None, project: Project | None = None,
     app = Starlette(routes=routes(), lifespan=lifespan,
                     exception_handlers={404: _page_not_found, 405: _method_not_allowed})
     app.state.server = server
+    # Starlette builds its slash redirects from the Host header; ours are relative.
+    app.router.redirect_slashes = False
     app.add_middleware(Guardrails, max_body=settings.max_body, cors=settings.cors,
                        sparql=SparqlApp())
     return app
 
 
+def _slash_twin(request: Request) -> str | None:
+    """The path with its trailing slash removed (or added) when that one is served."""
+    from starlette.routing import Match
+
+    path = request.scope.get("path", "")
+    if path in ("", "/"):
+        return None
+    twin = path.rstrip("/") if path.endswith("/") else path + "/"
+    scope = {**request.scope, "path": twin}
+    if any(route.matches(scope)[0] != Match.NONE for route in request.app.router.routes):
+        return twin
+    return None
+
+
+def _announce_isolation(isolation: str) -> None:
+    """One line on stderr per HTTP worker: how query processes are kept off the network."""
+    import sys
+
+    if is_isolated(isolation):
+        print(f"seccoop: query processes have no network access ({isolation})", file=sys.stderr)
+    else:
+        print("seccoop: WARNING: query processes CAN open network connections; only the "
+              f"SERVICE guard stops them ({isolation})", file=sys.stderr)
+
+
 async def _page_not_found(request: Request, exc) -> Response:
+    twin = _slash_twin(request)
+    if twin is not None:
+        query = request.scope.get("query_string") or b""
+        location = quote(twin) + ("?" + query.decode("latin-1") if query else "")
+        return Response(b"", 307, {"Location": location})
     if "text/html" in request.headers.get("accept", ""):
         return HTMLResponse(error_page(404, "no such page"), 404, {"Vary": "Accept"})
     return Response("not found\n", 404, {"Vary": "Accept"}, "text/plain; charset=utf-8")

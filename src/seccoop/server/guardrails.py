@@ -1,4 +1,5 @@
-"""ASGI middleware for the limits every route shares: methods, request body size, CORS preflight.
+"""ASGI middleware for the limits every route shares: methods, request body size, CORS
+preflight, and the security headers of pages.
 
 A plain ASGI class (not BaseHTTPMiddleware) so that it costs a few attribute reads per request.
 """
@@ -7,6 +8,14 @@ from __future__ import annotations
 
 ALLOWED_METHODS = ("GET", "POST", "HEAD", "OPTIONS")
 ALLOW = ", ".join(ALLOWED_METHODS)
+# Pages load only their own script, styles and pictures (SVG drawn inline may carry style
+# attributes, which cannot run code); no one may frame them, forms post only here.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+       "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'")
+NOSNIFF = [(b"x-content-type-options", b"nosniff")]
+PAGE_HEADERS = NOSNIFF + [(b"content-security-policy", CSP.encode()),
+                          (b"x-frame-options", b"DENY")]
 
 
 class Guardrails:
@@ -38,9 +47,11 @@ class Guardrails:
             for name, value in scope["headers"]:
                 if name == b"content-length" and value.isdigit() and int(value) > self.max_body:
                     return await _plain(send, 413, f"request body over {self.max_body} bytes")
-        if scope["path"] == "/sparql" and self.sparql is not None and not scope.get("root_path"):
-            return await self.sparql(scope, receive, send)
-        return await self.app(scope, receive, send)
+        if scope["path"] == "/sparql":  # results, errors and redirects: never a page
+            if self.sparql is not None and not scope.get("root_path"):
+                return await self.sparql(scope, receive, send)
+            return await self.app(scope, receive, send)
+        return await self.app(scope, receive, _secured(send))
 
     def _preflight(self) -> list[tuple[bytes, bytes]]:
         headers = [(b"allow", ALLOW.encode())]
@@ -50,6 +61,18 @@ class Guardrails:
                         (b"access-control-allow-headers", b"Accept, Content-Type"),
                         (b"access-control-max-age", b"86400")]
         return headers
+
+
+def _secured(send):
+    """``send`` adding nosniff to every response, and CSP and X-Frame-Options to pages."""
+    async def secured(message):
+        if message["type"] == "http.response.start":
+            headers = message.get("headers") or []
+            page = any(name == b"content-type" and value.startswith(b"text/html")
+                       for name, value in headers)
+            message = {**message, "headers": [*headers, *(PAGE_HEADERS if page else NOSNIFF)]}
+        await send(message)
+    return secured
 
 
 async def _plain(send, status: int, text: str, headers: list | None = None) -> None:

@@ -71,6 +71,7 @@ request).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import marshal
 import os
 import re
@@ -79,39 +80,72 @@ import struct
 import subprocess
 import sys
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 
-from ..errors import QueryCrashed, QueryTimeout
+from ..errors import QueryCrashed, QueryRefused, QueryTimeout
 
 HEADER = struct.Struct("!I")
+START_TIMEOUT = 30.0       # seconds a new query process may take to open the store
+RESPAWN_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)  # back-off between failed starts (last repeats)
+SLOW_MEMORY = 4096         # job hashes remembered as slow (express lane refused)
+# Deaths that mean "out of memory" under RLIMIT_AS: the engine aborts when an allocation
+# fails; a failed stack or mmap growth can also end in SIGSEGV or SIGBUS.
+MEMORY_DEATHS = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS)
 
 
 class QueryProcess:
     """One ``python -m seccoop.server.worker`` child and its two pipes.
 
     The reply pipe is read by an event-loop reader callback (no streams, no extra task):
-    the round trip costs a few microseconds over the query itself.
+    the round trip costs a few microseconds over the query itself. ``on_exit`` is called
+    when the process goes away while idle, so that the pool replaces it before it is used.
     """
 
-    def __init__(self, proc: subprocess.Popen, loop: asyncio.AbstractEventLoop):
-        self.proc, self.loop = proc, loop
-        self.killed = False
+    def __init__(self, proc: subprocess.Popen, loop: asyncio.AbstractEventLoop,
+                 express: bool = False, on_exit=None):
+        self.proc, self.loop, self.express, self.on_exit = proc, loop, express, on_exit
+        self.killed = self.dead = False
+        self.isolation, self.memory_limit = "", None
         self._fd_out = proc.stdin.fileno()
         self._fd_in = proc.stdout.fileno()
         os.set_blocking(self._fd_in, False)
         self._buffer = bytearray()
-        self._waiter: asyncio.Future | None = None
+        # The first frame is the process saying it is ready: wait for it from the start.
+        self._waiter: asyncio.Future | None = loop.create_future()
         loop.add_reader(self._fd_in, self._readable)
 
     @classmethod
-    async def start(cls, store_path: str) -> "QueryProcess":
-        proc = subprocess.Popen([sys.executable, "-m", "seccoop.server.worker", store_path],
+    async def start(cls, store_path: str, max_memory_mb: float = 0, max_bytes: int = 0,
+                    express: bool = False, on_exit=None, network: bool = False) -> "QueryProcess":
+        """A started process that has opened the store, or an exception (it is then gone)."""
+        proc = subprocess.Popen([sys.executable, "-m", "seccoop.server.worker", store_path,
+                                 f"{max_memory_mb:g}", str(max_bytes),
+                                 "network" if network else "isolated"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
-        return cls(proc, asyncio.get_running_loop())
+        try:
+            self = cls(proc, asyncio.get_running_loop(), express)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            proc.stdin.close()
+            proc.stdout.close()
+            raise
+        try:
+            hello = marshal.loads(await asyncio.wait_for(self._waiter, START_TIMEOUT))
+        except BaseException:
+            self.kill()
+            await self.reap()
+            raise
+        _, self.isolation, self.memory_limit = hello
+        self.on_exit = on_exit
+        return self
 
     @property
     def pid(self) -> int:
         return self.proc.pid
+
+    def alive(self) -> bool:
+        return not self.dead and not self.killed and self.proc.poll() is None
 
     def _readable(self) -> None:
         try:
@@ -133,9 +167,12 @@ class QueryProcess:
             self._waiter.set_result(payload)
 
     def _closed(self) -> None:
+        self.dead = True
         self.loop.remove_reader(self._fd_in)
         if self._waiter and not self._waiter.done():
             self._waiter.set_exception(asyncio.IncompleteReadError(bytes(self._buffer), None))
+        elif self.on_exit is not None:  # died while idle (killed from outside, OOM killer)
+            self.on_exit(self)
 
     async def call(self, request: tuple) -> tuple:
         payload = marshal.dumps(request)
@@ -154,8 +191,16 @@ class QueryProcess:
             except ProcessLookupError:
                 pass
 
+    async def exit_code(self, wait: float = 2.0) -> int | None:
+        """The return code once the process is gone (its pipe closing comes a moment before)."""
+        deadline = self.loop.time() + wait
+        while self.proc.poll() is None and self.loop.time() < deadline:
+            await asyncio.sleep(0.005)
+        return self.proc.returncode
+
     async def reap(self) -> None:
         """Wait for the process to be gone (no zombie) and close its pipes."""
+        self.on_exit = None
         self.loop.remove_reader(self._fd_in)
         await self.loop.run_in_executor(None, self.proc.wait)
         for pipe in (self.proc.stdin, self.proc.stdout):
@@ -172,25 +217,64 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 class QueryPool:
-    """``size`` query processes over the store at ``store_path``; queries wait for an idle one."""
+    """``size`` query processes over the store at ``store_path``; queries wait for an idle one.
 
-    def __init__(self, store_path: str, size: int = 2, timeout: float = 10.0):
+    *Lanes.* With two processes or more, one is the express lane: it takes only jobs not
+    yet seen to be slow, and gives each at most ``express_seconds``; a job that overruns
+    that is killed there, remembered as slow and started again in the general lane with
+    what is left of its timeout. A waiting job not known to be slow is served before
+    known-slow ones in the general lane too. So clients sending runaway queries hold the
+    general processes, and fresh cheap queries still get the express one within about
+    ``express_seconds`` (a runaway with a text never seen costs one express budget; its
+    identical copies waiting behind it go to the general lane once it is cut). Jobs are
+    told apart by query text, so a client varying the text of each runaway pays one
+    express budget per variant, and fresh queries then wait behind those.
+
+    *Staying whole.* A process that dies (killed for overrunning, out of memory, killed
+    from outside while idle) is replaced at once; a start that fails (no file handles,
+    store unreadable) is retried with back-off for as long as the pool is open, so the
+    pool never shrinks for good. A process found dead when taken is skipped.
+    """
+
+    def __init__(self, store_path: str, size: int = 2, timeout: float = 10.0,
+                 max_memory_mb: float = 0, max_bytes: int = 0,
+                 express_seconds: float | None = None, network: bool = False):
         self.store_path, self.size, self.timeout = store_path, max(1, size), timeout
-        self._idle: asyncio.Queue[QueryProcess] = asyncio.Queue()
+        self.network = network  # keep the network (--allow-service): not cut off
+        self.max_memory_mb, self.max_bytes = max_memory_mb, max_bytes
+        self.express_seconds = express_seconds if express_seconds is not None \
+            else min(0.5, timeout / 4)
+        self._idle: list[QueryProcess] = []
+        self._waiters: deque = deque()  # (future, key of the job's query text)
         self._all: set[QueryProcess] = set()
         self._tasks: set[asyncio.Task] = set()
+        self._slow: OrderedDict = OrderedDict()  # hash of a job -> None
+        self._closing = False
         self.killed = 0  # processes killed for overrunning; read by tests and /void stats
+        self.express_cuts = 0  # jobs moved from the express lane to the general one
+        self.respawn_failures = 0  # failed starts, retried (tests, diagnostics)
+        self.isolation = ""  # how the query processes are cut off the network
 
     async def start(self) -> None:
-        for proc in await asyncio.gather(*(self._spawn() for _ in range(self.size))):
-            self._idle.put_nowait(proc)
+        lanes = [self.size > 1] + [False] * (self.size - 1)
+        for proc in await asyncio.gather(*(self._spawn(express) for express in lanes)):
+            self._release(proc)
 
-    async def _spawn(self) -> QueryProcess:
-        proc = await QueryProcess.start(self.store_path)
+    async def _spawn(self, express: bool) -> QueryProcess:
+        proc = await QueryProcess.start(self.store_path, self.max_memory_mb, self.max_bytes,
+                                        express, self._died_idle, self.network)
+        self.isolation = proc.isolation
         self._all.add(proc)
         return proc
 
+    def _died_idle(self, proc: QueryProcess) -> None:
+        if proc in self._idle:
+            self._idle.remove(proc)
+        self._replace(proc)
+
     def _replace(self, dead: QueryProcess) -> None:
+        if dead not in self._all or self._closing:
+            return  # replaced already (it may be reported dead twice), or closing
         self._all.discard(dead)
         task = asyncio.get_running_loop().create_task(self._respawn(dead))
         self._tasks.add(task)
@@ -198,55 +282,178 @@ class QueryPool:
 
     async def _respawn(self, dead: QueryProcess) -> None:
         await dead.reap()  # no zombie, and its CPU is surely released
-        self._idle.put_nowait(await self._spawn())
+        for attempt in itertools.count():
+            if self._closing:
+                return
+            try:
+                proc = await self._spawn(dead.express)
+            except Exception as error:  # EMFILE, ENOMEM, a store that cannot be opened
+                self.respawn_failures += 1
+                if attempt == 0:
+                    print(f"seccoop: starting a query process failed ({error!r}); retrying",
+                          file=sys.stderr)
+                await asyncio.sleep(RESPAWN_DELAYS[min(attempt, len(RESPAWN_DELAYS) - 1)])
+                continue
+            if self._closing:
+                proc.kill()
+                await proc.reap()
+                return
+            self._release(proc)
+            return
 
-    async def _acquire(self, deadline: float) -> QueryProcess:
+    def _release(self, proc: QueryProcess) -> None:
+        """Hand an idle process to the first waiter it may serve, else keep it idle."""
+        if not proc.alive():
+            self._died_idle(proc)
+            return
+        chosen = None
+        for waiter in self._waiters:
+            future, key = waiter
+            # Judged now, not when it began to wait: the first copy of a runaway to be cut
+            # in the express lane sends the copies waiting behind it to the general lane.
+            fresh = key not in self._slow
+            if future.done() or (proc.express and not fresh):
+                continue
+            if fresh or chosen is None:
+                chosen = waiter
+                if fresh:
+                    break
+        if chosen is None:
+            self._idle.append(proc)
+            return
+        self._waiters.remove(chosen)
+        chosen[0].set_result(proc)
+
+    def _take_idle(self, fresh: bool) -> QueryProcess | None:
+        # A fresh job prefers a general process, keeping the express one for the next.
+        for proc in sorted(self._idle, key=lambda p: p.express):
+            if proc.express and not fresh:
+                continue
+            self._idle.remove(proc)
+            if proc.alive():
+                return proc
+            self._died_idle(proc)
+        return None
+
+    async def _acquire(self, deadline: float, key: int) -> QueryProcess:
+        proc = self._take_idle(key not in self._slow)
+        if proc is not None:
+            return proc
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        waiter = (future, key)
+        self._waiters.append(waiter)
         try:
-            return self._idle.get_nowait()
-        except asyncio.QueueEmpty:
-            pass
-        remaining = deadline - asyncio.get_running_loop().time()
-        try:
-            return await asyncio.wait_for(self._idle.get(), max(remaining, 0.001))
-        except asyncio.TimeoutError:
-            raise QueryTimeout("every query process stayed busy until the timeout") from None
+            return await asyncio.wait_for(future, max(deadline - loop.time(), 0.001))
+        except BaseException as error:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+            if future.done() and not future.cancelled():
+                self._release(future.result())  # handed over just as we gave up: pass it on
+            if isinstance(error, asyncio.TimeoutError):
+                raise QueryTimeout("every query process stayed busy until the timeout") from None
+            raise
 
     async def run(self, request: tuple) -> tuple[tuple, float]:
         """Send ``request`` to an idle process: ``(reply, seconds the query took there)``,
-        or QueryTimeout / QueryCrashed."""
+        or QueryTimeout (QueryRefused for memory and size) / QueryCrashed."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
-        proc = await self._acquire(deadline)
-        timer = loop.call_at(deadline, self._overrun, proc)
+        key = hash(request[0])  # by query text: cheap (str caches its hash), and enough
+        for attempt in itertools.count():
+            proc = await self._acquire(deadline, key)
+            express_end = loop.time() + self.express_seconds
+            express_cut = proc.express and express_end < deadline
+            try:
+                reply = await self._call(proc, request, express_end if express_cut else deadline,
+                                         express_cut)
+            except QueryTimeout:
+                self._mark_slow(key)  # never again in the express lane
+                raise
+            except _Retry as retry:
+                if retry.slow:
+                    self._mark_slow(key)
+                elif attempt >= 2:  # its processes keep dying under it
+                    raise QueryCrashed("the query process died") from None
+                if loop.time() >= deadline:
+                    raise QueryTimeout(f"the query ran longer than {self.timeout:g} s") from None
+                continue
+            reply, seconds, cpu = reply
+            # By CPU time, not wall-clock: a busy machine does not make a cheap job slow.
+            if cpu > self.express_seconds:
+                self._mark_slow(key)
+            return _checked((reply, seconds))
+
+    async def _call(self, proc: QueryProcess, request: tuple, limit: float,
+                    express_cut: bool) -> tuple:
+        loop = asyncio.get_running_loop()
+        timer = loop.call_at(limit, self._overrun, proc, express_cut)
         try:
             reply = await proc.call(request)
-        except (asyncio.IncompleteReadError, OSError):
+        except (asyncio.IncompleteReadError, OSError) as error:
             self._replace(proc)
             if proc.killed:
+                if express_cut:
+                    raise _Retry(slow=True) from None
                 raise QueryTimeout(f"the query ran longer than {self.timeout:g} s") from None
-            raise QueryCrashed("the query process died") from None
+            if isinstance(error, BrokenPipeError):  # died before it got the request
+                raise _Retry(slow=False) from None
+            code = await proc.exit_code()
+            if code == -signal.SIGKILL:  # killed from outside (we did not): not the query's fault
+                raise _Retry(slow=False) from None
+            if self.max_memory_mb and code in MEMORY_DEATHS:
+                raise QueryRefused(f"the query needed more than {self.max_memory_mb:g} MB "
+                                   "of memory (--max-query-memory)") from None
+            raise QueryCrashed(f"the query process died (exit status {code})") from None
         except BaseException:  # cancelled mid-query: the pipe state is unknown, start afresh
             proc.kill()
             self._replace(proc)
             raise
         finally:
             timer.cancel()
-        self._idle.put_nowait(proc)
+        self._release(proc)
         return reply
 
-    def _overrun(self, proc: QueryProcess) -> None:
-        self.killed += 1
+    def _overrun(self, proc: QueryProcess, express_cut: bool) -> None:
+        if express_cut:
+            self.express_cuts += 1
+        else:
+            self.killed += 1
         proc.kill()
+
+    def _mark_slow(self, key: int) -> None:
+        self._slow[key] = None
+        self._slow.move_to_end(key)
+        if len(self._slow) > SLOW_MEMORY:
+            self._slow.popitem(last=False)
 
     def pids(self) -> list[int]:
         return sorted(p.pid for p in self._all)
 
     async def close(self) -> None:
+        self._closing = True
+        for task in list(self._tasks):
+            task.cancel()
         for proc in list(self._all):
             proc.kill()
         for proc in list(self._all):
             await proc.reap()
         self._all.clear()
+
+
+class _Retry(Exception):
+    """The job did not finish in its process for a reason that allows another try."""
+
+    def __init__(self, slow: bool):
+        self.slow = slow
+
+
+def _checked(reply: tuple) -> tuple:
+    """A reply whose status is a refusal for size or memory becomes :class:`QueryRefused`."""
+    status, body = reply[0][0], reply[0][4]
+    if status in ("too-large", "memory"):
+        raise QueryRefused(body.decode())
+    return reply
 
 
 # Built-in functions whose value changes between runs (and so may change a query's work),
@@ -291,7 +498,7 @@ class QueryRunner:
         if reply is not None:
             return reply, "cached"
         if key in self._proven:  # proven jobs are repeatable
-            reply = self._run_proven(key, job)
+            reply = _checked((self._run_proven(key, job), 0.0))[0]
             if reply[0] == "ok":
                 self.results.put(key, reply, len(job[0]))
             return reply, "proven"

@@ -34,6 +34,23 @@ def url_of(sock: socket.socket, host: str) -> str:
     return f"http://{shown}:{port}/"
 
 
+def connection_limits(settings: Settings) -> dict:
+    """uvicorn options bounding what a client can hold: the HTTP protocol with header and
+    read-time caps (see :mod:`seccoop.server.httpproto`), open connections, idle time.
+
+    >>> sorted(connection_limits(Settings()))
+    ['http', 'limit_concurrency', 'timeout_keep_alive']
+    """
+    import functools
+
+    from .httpproto import LimitedHttpToolsProtocol
+
+    return {"http": functools.partial(LimitedHttpToolsProtocol,
+                                      max_head=settings.max_header_kb * 1024,
+                                      read_timeout=settings.read_timeout),
+            "limit_concurrency": settings.max_connections, "timeout_keep_alive": 5}
+
+
 def run(settings: Settings, project: Project, store_dir: Path,
         announce: Callable[[str], None] = print) -> None:
     """Serve until interrupted; ``announce`` receives the URL line once the socket listens."""
@@ -47,7 +64,7 @@ def run(settings: Settings, project: Project, store_dir: Path,
     if settings.port == 0:  # the default public base URL (--base-url) names the real port
         settings = replace(settings, port=sock.getsockname()[1])
     options = dict(log_level="warning", access_log=False, server_header=False,
-                   timeout_graceful_shutdown=3)
+                   timeout_graceful_shutdown=3, **connection_limits(settings))
     if settings.workers > 1:
         os.environ[CONFIG_ENV] = json.dumps({"settings": settings.to_dict(),
                                              "project": str(project.root),

@@ -11,11 +11,19 @@ max_rows, base_iri)``; the two formats are the negotiated ones for SELECT/ASK an
 CONSTRUCT/DESCRIBE (``None`` when the client accepts none), since the kind of a query is
 only known once it is parsed.
 
-Reply: ``((status, kind, rows, truncated, body), seconds)``: the result of :func:`execute`
-(rows is -1 when only an upper bound was counted, which is all the cap needs; status is
-``ok``, ``syntax`` (body is the message with line and column), ``not-acceptable`` or
-``error``) and the wall-clock time :func:`execute` took here, which the server uses to
-decide whether the job is proven cheap (see :mod:`seccoop.server.pool`).
+Reply: ``((status, kind, rows, truncated, body), seconds, cpu_seconds)``: the result of
+:func:`execute` (rows is -1 when only an upper bound was counted, which is all the cap
+needs; status is ``ok``, ``syntax`` (body is the message with line and column),
+``not-acceptable``, ``too-large`` (the reply passed the byte cap), ``memory`` (Python ran
+out of its share) or ``error``), the wall-clock time :func:`execute` took here, which the
+server uses to decide whether the job is proven cheap (see :mod:`seccoop.server.pool`),
+and its CPU time, by which the pool's express lane judges it (it does not grow with load).
+
+Before the store is opened, the process cuts itself off the network and caps its address
+space (:mod:`seccoop.server.sandbox`); its first frame says what was applied:
+``("ready", isolation, memory_limit_bytes_or_None)``. Arguments: the store path, the
+memory share in MB (0: none), the reply byte cap (0: none) and ``network`` to keep the
+network (only with ``--allow-service``).
 
     >>> execute_local("ASK {}", "json")[:2]
     ('ok', 'ask')
@@ -43,6 +51,19 @@ class _Enough(Exception):
     """Raised inside a serializer's write() once the row cap is passed: stops evaluation."""
 
 
+class _TooBig(Exception):
+    """Raised once a reply passes the byte cap: stops evaluation, the query is refused."""
+
+
+MAX_BYTES = 0  # the byte cap of a reply in this process (0: none); set by serve()
+
+
+def _check_size(data: bytes) -> bytes:
+    if MAX_BYTES and len(data) > MAX_BYTES:
+        raise _TooBig()
+    return data
+
+
 class _CappedWriter:
     """Collects serializer output while counting row separators natively (bytes.count).
 
@@ -54,6 +75,7 @@ class _CappedWriter:
     def __init__(self, marker: bytes, limit: int):
         self.parts: list[bytes] = []
         self.marker, self.limit, self.count = marker, limit, 0
+        self.size = 0
         self._tail = b""
 
     def write(self, chunk) -> int:
@@ -63,6 +85,9 @@ class _CappedWriter:
         self.count += joined.count(self.marker) - self._tail.count(self.marker)
         self._tail = joined[-(len(self.marker) - 1):] if len(self.marker) > 1 else b""
         self.parts.append(chunk)
+        self.size += len(chunk)
+        if MAX_BYTES and self.size > MAX_BYTES:
+            raise _TooBig()
         if self.count > self.limit:
             raise _Enough()
         return len(chunk)
@@ -87,12 +112,12 @@ def _select(result: QueryResult, fmt: str, max_rows: int, rerun,
         # A proven job: it stayed under the cap before, over the same immutable store, and
         # calls nothing non-deterministic, so it has the same rows now: no recount (which
         # costs about 3% of a 5,916-row JSON answer).
-        return -1, False, result.value.serialize(format=RESULT_FORMATS[fmt])
+        return -1, False, _check_size(result.value.serialize(format=RESULT_FORMATS[fmt]))
     marker, exact, offset = _ROW_MARKERS[fmt]
     if uncut:
         # Expected under the cap: serialize in one native call, then count the same markers
         # the writer would have. Over the cap after all: start again the streaming way.
-        data = result.value.serialize(format=RESULT_FORMATS[fmt])
+        data = _check_size(result.value.serialize(format=RESULT_FORMATS[fmt]))
         rows = data.count(marker) - offset
         if rows <= max_rows:
             return (rows if exact else -1), False, data
@@ -139,7 +164,8 @@ def _select_via_tsv(result: QueryResult, fmt: str, max_rows: int) -> tuple[int, 
     if fmt == "tsv":
         return len(lines) - 1, truncated, tsv
     solutions = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
-    return len(lines) - 1, truncated, solutions.serialize(format=RESULT_FORMATS[fmt])
+    return len(lines) - 1, truncated, _check_size(
+        solutions.serialize(format=RESULT_FORMATS[fmt]))
 
 
 def _graph(result: QueryResult, fmt: str, max_rows: int) -> tuple[int, bool, bytes]:
@@ -154,7 +180,7 @@ def _graph(result: QueryResult, fmt: str, max_rows: int) -> tuple[int, bool, byt
     data = b"".join(lines)
     if fmt != "ntriples":
         triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-        data = serialize_result(QueryResult("graph", triples, []), fmt)
+        data = _check_size(serialize_result(QueryResult("graph", triples, []), fmt))
     return len(lines), truncated, data
 
 
@@ -179,12 +205,19 @@ def execute(store: ox.Store, query: str, result_fmt: str | None, graph_fmt: str 
         if fmt is None:
             return ("not-acceptable", result.kind, 0, False, b"")
         if result.kind == "ask":
-            return ("ok", "ask", 1, False, serialize_result(result, reply_format("ask", fmt, "")))
+            return ("ok", "ask", 1, False,
+                    _check_size(serialize_result(result, reply_format("ask", fmt, ""))))
         if result.kind == "graph":
             return ("ok", "graph", *_graph(result, fmt, max_rows))
         return ("ok", "select", *_select(result, fmt, max_rows, run, uncut, trusted))
     except QueryError as error:
         return ("syntax", "", 0, False, str(error).encode())
+    except _TooBig:
+        return ("too-large", "", 0, False,
+                f"the result is over the reply cap of {MAX_BYTES} bytes "
+                "(--max-result-mb)".encode())
+    except MemoryError:
+        return ("memory", "", 0, False, b"the query ran out of memory")
     except Exception as error:  # an evaluation error belongs to this query, not the process
         return ("error", "", 0, False, f"{type(error).__name__}: {error}".encode())
 
@@ -205,17 +238,30 @@ def _read_exact(fd: int, n: int) -> bytes:
     return b"".join(chunks)
 
 
-def serve(store_path: str, fd_in: int, fd_out: int) -> None:
-    """The request loop: one frame in, one frame out, until the pipe closes."""
+def serve(store_path: str, fd_in: int, fd_out: int, max_memory_mb: float = 0,
+          max_bytes: int = 0, network: bool = False) -> None:
+    """The request loop: one frame in, one frame out, until the pipe closes.
+
+    The first frame out says the process is ready and how it is confined."""
+    global MAX_BYTES
+    from .sandbox import isolate_network, limit_memory
+
+    # First, before any thread exists. --allow-service needs the network (for its IRIs only,
+    # which the guard checks; no OS mechanism here can filter by host).
+    isolation = "none: kept for --allow-service" if network else isolate_network()
     store = ox.Store.read_only(store_path)
+    MAX_BYTES = max_bytes
+    hello = marshal.dumps(("ready", isolation, limit_memory(max_memory_mb)))
+    _write_all(fd_out, HEADER.pack(len(hello)) + hello)
     while True:
         header = _read_exact(fd_in, HEADER.size)
         if not header:
             return
         request = marshal.loads(_read_exact(fd_in, HEADER.unpack(header)[0]))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         reply = execute(store, *request)
-        payload = marshal.dumps((reply, time.perf_counter() - started))
+        payload = marshal.dumps((reply, time.perf_counter() - started,
+                                 time.process_time() - cpu))
         _write_all(fd_out, HEADER.pack(len(payload)) + payload)
 
 
@@ -230,7 +276,10 @@ def main() -> None:
     fd_out = os.dup(1)
     os.dup2(2, 1)
     try:
-        serve(sys.argv[1], 0, fd_out)
+        memory = float(sys.argv[2]) if len(sys.argv) > 2 else 0
+        max_bytes = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+        network = len(sys.argv) > 4 and sys.argv[4] == "network"
+        serve(sys.argv[1], 0, fd_out, memory, max_bytes, network)
     except (KeyboardInterrupt, BrokenPipeError):
         pass
 
