@@ -26,7 +26,7 @@ from starlette.routing import request_response
 from . import guard
 from ..settings import Settings, public_base
 from .datadocs import MACHINE_DOC_OFFERS, service_description, serialize_turtle
-from ..errors import QueryCrashed, QueryTimeout
+from ..errors import QueryCrashed, QueryRefused, QueryTimeout
 from .protocol import (GRAPH_OFFERS, MEDIA_TYPES, RESULT_OFFERS, ProtocolError, SparqlRequest,
                        acceptable, content_type, negotiate, parse_get, parse_post,
                        reply_format, syntax_error_body)
@@ -123,6 +123,8 @@ async def sparql_endpoint(request: Request) -> Response:
                                 request.headers.get("content-type"), body)
         else:
             sparql = parse_query_string(request.scope["query_string"])
+    except ClientDisconnect:
+        return Response(b"", 400)  # the client left mid-body: this is never delivered
     except ProtocolError as error:
         return error_response(request, error.status, error.message)
     if sparql.query is None:
@@ -159,7 +161,10 @@ async def _run(request, server, sparql: SparqlRequest, result_fmt, graph_fmt) ->
 
 def _failure(request: Request, error: Exception) -> Response:
     if isinstance(error, QueryTimeout):
-        return error_response(request, 503, f"query stopped: {error}", headers={"Retry-After": "1"})
+        name = "refused" if isinstance(error, QueryRefused) else "timeout"
+        message = f"query stopped: {error}"
+        return error_response(request, 503, message, headers={"Retry-After": "1"},
+                              body={"error": name, "message": message})
     return error_response(request, 500, str(error))
 
 
@@ -210,6 +215,8 @@ class SparqlApp:
                 sparql = parse_query_string(scope["query_string"])
         except ProtocolError:
             return await self._slow(scope, receive, send)
+        except ClientDisconnect:
+            return None  # the client left mid-body: nobody to answer
         query = sparql.query
         if query is None:
             return await self._slow(scope, receive, send)
