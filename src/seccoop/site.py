@@ -127,7 +127,8 @@ def site_resources(store: ox.Store, graphs: list[ox.NamedNode]) -> list[str]:
     """Every IRI of the ``scr:`` namespace the chosen graphs mention, sorted."""
     query = f"""SELECT DISTINCT ?r WHERE {{ GRAPH ?g {{ {{ ?r ?p ?o }} UNION {{ ?s ?p ?r }} }}
         FILTER(isIRI(?r) && STRSTARTS(STR(?r), "{SCR}")) }}"""
-    found = {row["r"].value for row in store.query(query, named_graphs=graphs or None)}
+    named: list[ox.NamedNode | ox.BlankNode] = list(graphs)
+    found = {row["r"].value for row in documents.select(store, query, named_graphs=named or None)}
     return sorted(iri for iri in found if resource_name(iri))
 
 
@@ -167,8 +168,8 @@ def _ontology(site: Site, store, context: dict, sections: Sections) -> None:
 
 def ontology_version_path(store) -> str | None:
     """``ontology/0.1.0`` for the version IRI https://w3id.org/seccoop/ontology/0.1.0."""
-    rows = store.query(f"SELECT ?v WHERE {{ <{SC.rstrip('#')}> owl:versionIRI ?v }} ORDER BY ?v",
-                       prefixes=PREFIXES, use_default_graph_as_union=True)
+    query = f"SELECT ?v WHERE {{ <{SC.rstrip('#')}> owl:versionIRI ?v }} ORDER BY ?v"
+    rows = documents.select(store, query, prefixes=PREFIXES, use_default_graph_as_union=True)
     for row in rows:
         path = row["v"].value.removeprefix(SCR.removesuffix("id/"))
         if path != row["v"].value and re.fullmatch(r"[\w.\-/]+", path):
@@ -252,7 +253,7 @@ def dcat_description(base: str) -> str:
 
 def sitemap(base: str, resources: list[str]) -> str:
     """The pages as absolute URLs (a sitemap requires them)."""
-    paths = ["index.html", "ontology.html"] + [f"id/{quote(resource_name(iri), safe='')}.html"
+    paths = ["index.html", "ontology.html"] + [f"id/{quote(resource_name(iri) or '', safe='')}.html"
                                               for iri in resources]
     urls = "".join(f"<url><loc>{_xml(base + path)}</loc></url>\n" for path in paths)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'

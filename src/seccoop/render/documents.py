@@ -58,6 +58,18 @@ class Publication:
         object.__setattr__(self, "base", self.base.rstrip("/"))
 
 
+def select(store: ox.Store, sparql: str, **options) -> ox.QuerySolutions:
+    """The solutions of a SELECT query over ``store`` (another form is a caller's bug).
+
+    >>> len(list(select(ox.Store(), "SELECT * WHERE { ?s ?p ?o }")))
+    0
+    """
+    result = store.query(sparql, **options)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {sparql[:60]}")
+    return result
+
+
 def build_time(manifest: dict) -> datetime | None:
     """The build time a store's manifest records (``built``), or None.
 
@@ -99,7 +111,9 @@ def resource_triples(store: ox.Store, iri: str, *, inferred: bool = True,
     every triple of the blank nodes these mention, recursively (reified provenance
     statements, n-ary nodes) up to :data:`BLANK_DEPTH` levels; without duplicates; at most
     ``limit`` triples (the first in that order)."""
-    node, seen, described = ox.NamedNode(iri), {}, set()
+    node = ox.NamedNode(iri)
+    seen: dict[ox.Triple, None] = {}
+    described: set[ox.BlankNode] = set()
     queue: deque = deque()
 
     def take(quads, depth: int) -> bool:
@@ -174,13 +188,13 @@ def void_counts(store: ox.Store) -> tuple:
     """(triples, [(class, entities)], [(property, triples)], [(graph, triples, subjects)]),
     counted once per store: the store never changes under a running server."""
     def rows(sparql: str):
-        return [tuple(row) for row in store.query(sparql, use_default_graph_as_union=True)]
+        return [tuple(row) for row in select(store, sparql, use_default_graph_as_union=True)]
 
     total = int(rows("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0][0].value)
     classes = rows("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } "
                    "GROUP BY ?c ORDER BY ?c")
     properties = rows("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")
-    graphs = [tuple(r) for r in store.query(
+    graphs = [tuple(r) for r in select(store,
         "SELECT ?g (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?ns) WHERE { GRAPH ?g { ?s ?p ?o } } "
         "GROUP BY ?g ORDER BY ?g")]
     return total, classes, properties, graphs

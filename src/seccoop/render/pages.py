@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from .. import PREFIXES, SC, SCR, GRAPH_BASE
 from ..browse import LABEL, RDF_TYPE, Description, Fact, label_of
-from .documents import void_counts
+from .documents import select, void_counts
 from .html import downloads, esc, layout, link, table, term_dict, term_html
 from .sections import NONE, Sections, render
 from .urls import Urls
@@ -66,7 +66,7 @@ def ways_in(store: ox.Store) -> list[tuple[str, list[tuple[ox.NamedNode, str]]]]
     for local, heading in WAYS_IN:
         query = f"""SELECT DISTINCT ?s WHERE {{ ?s a <{SC}{local}> FILTER(isIRI(?s)) }}
                     ORDER BY ?s LIMIT {WAYS_IN_LIMIT}"""
-        rows = store.query(query, use_default_graph_as_union=True)
+        rows = select(store, query, use_default_graph_as_union=True)
         members = [row["s"] for row in rows]
         cache: dict = {}
         labelled = sorted(((m, label_of(store, m, cache)) for m in members),
@@ -190,7 +190,7 @@ ONTOLOGY_TERMS = """SELECT ?term ?kind ?label ?comment WHERE {
 def ontology_terms(store: ox.Store) -> dict[str, list[dict]]:
     """Classes and properties declared in the ontology files, with label, comment, count."""
     terms: dict[str, dict] = {}
-    for row in store.query(ONTOLOGY_TERMS, prefixes=PREFIXES, use_default_graph_as_union=True):
+    for row in select(store, ONTOLOGY_TERMS, prefixes=PREFIXES, use_default_graph_as_union=True):
         entry = terms.setdefault(row["term"].value, {"iri": row["term"].value,
                                                       "kind": row["kind"].value,
                                                       "label": "", "comment": "", "count": 0})
@@ -208,9 +208,9 @@ def _instance_counts(store: ox.Store) -> dict[str, int]:
     query = """SELECT ?t (COUNT(*) AS ?n) WHERE {
         { SELECT DISTINCT ?s ?t WHERE { ?s a ?t } } } GROUP BY ?t"""
     counts = {row["t"].value: int(row["n"].value)
-              for row in store.query(query, use_default_graph_as_union=True)}
-    for row in store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p",
-                           use_default_graph_as_union=True):
+              for row in select(store, query, use_default_graph_as_union=True)}
+    for row in select(store, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p",
+                      use_default_graph_as_union=True):
         counts.setdefault(row["p"].value, int(row["n"].value))
     return counts
 
@@ -249,7 +249,7 @@ def individuals_section(store, urls: Urls, **_context) -> str:
     rows = [[term_html(urls, term_dict(r["i"]), label_of(store, r["i"], cache)),
              term_html(urls, term_dict(r["type"]), label_of(store, r["type"], cache)),
              esc(f"{int(r['n'].value):,}")]
-            for r in store.query(query, use_default_graph_as_union=True)]
+            for r in select(store, query, use_default_graph_as_union=True)]
     body = table(["individual", "a", "facts"], rows, css="terms") if rows else \
         '<p class="note">None.</p>'
     return f'<section id="individuals"><h2>Individuals ({len(rows):,})</h2>{body}</section>'

@@ -37,13 +37,14 @@ def view_from_json(data: bytes) -> ResultView:
     if "boolean" in doc:
         return ResultView("ask", boolean=bool(doc["boolean"]))
     names = doc["head"].get("vars", [])
-    rows = [[binding.get(v) for v in names] for binding in doc["results"]["bindings"]]
+    rows: list[list[dict | None]] = [[binding.get(v) for v in names]
+                                     for binding in doc["results"]["bindings"]]
     return ResultView("select", names, rows)
 
 
 def view_from_ntriples(data: bytes) -> ResultView:
     """CONSTRUCT/DESCRIBE output (N-Triples) as a subject/predicate/object table."""
-    rows = [[term_dict(t.subject), term_dict(t.predicate), term_dict(t.object)]
+    rows: list[list[dict | None]] = [[term_dict(t.subject), term_dict(t.predicate), term_dict(t.object)]
             for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
     return ResultView("graph", ["subject", "predicate", "object"], rows)
 
