@@ -79,7 +79,7 @@ def _undescribed(triples: list) -> set:
 
 
 def test_no_blank_node_in_any_entity_document_is_left_undescribed(store):
-    from seccoop.server.datadocs import Publication, entity_document, resource_triples
+    from seccoop.render.documents import Publication, entity_document, resource_triples
 
     pub, undescribed, incomplete, blanks = Publication(BASE), {}, {}, 0
     for iri in _site_resources(store):
@@ -109,7 +109,7 @@ def test_nested_blank_objects_are_described_through_the_server(client):
 def test_a_fact_of_a_document_leads_to_its_source(store):
     """The reified statement of `china memberOf sco` and its source sentence, in china's
     document: the statement's blank node has all its triples (not one)."""
-    from seccoop.server.datadocs import Publication, entity_document
+    from seccoop.render.documents import Publication, entity_document
 
     data, _ = entity_document(store, SCR + "china", "turtle", Publication(BASE))
     triples = _parse(data, "ttl")
@@ -283,7 +283,7 @@ def _sd(text: str) -> list:
 
 
 def test_service_description_is_truthful(mini):
-    from seccoop.server.datadocs import service_description
+    from seccoop.render.documents import service_description
     from seccoop.settings import Settings
     from seccoop.store import open_store
 

@@ -196,7 +196,7 @@ def test_service_description(client):
 
 
 def test_service_description_states_the_settings_in_use():
-    from seccoop.server.datadocs import service_description
+    from seccoop.render.documents import service_description
     from seccoop.settings import Settings
 
     text = service_description("http://h", Settings(result_cache_mb=0, max_rows=7,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -16,7 +17,8 @@ from urllib.parse import urldefrag, urljoin, urlparse
 import pyoxigraph as ox
 import pytest
 
-from seccoop.site import build_site, relativize, site_path
+from seccoop.render.urls import Urls
+from seccoop.site import build_site
 
 PREFIX = "/pub/seccoop/"  # served below a path: only relative links work there
 
@@ -141,24 +143,72 @@ def test_descriptions_sitemap_and_rewrites(site):
     assert b"versionIRI" in ontology
 
 
-def test_pages_match_the_endpoint_pages(site, store):
-    from seccoop.browse import describe
-    from seccoop.server.pages import entity_page
+@pytest.fixture(scope="module")
+def endpoint(project, store_dir):
+    """The server over the same store as the site."""
+    from server_support import client_for
 
-    desc = describe(store, "https://w3id.org/seccoop/id/china")
-    served_html = entity_page(store, desc, path="/id/china")
-    assert (site / "id" / "china.html").read_text() == relativize(served_html, "id/china.html")
-    assert "../id/china.ttl" in (site / "id" / "china.html").read_text()
+    with client_for((project, store_dir)) as client:
+        yield client
 
 
-def test_relativize():
-    html = ('<a href="/">Home</a><a class="inferred" href="/explain?s=1&amp;o=2" rel="x">inferred</a>'
-            '<link rel="stylesheet" href="/static/style.css"><a href="/ontology#Forum">F</a>')
-    out = relativize(html, "id/x.html")
-    assert '<a href="../index.html">Home</a>' in out
-    assert '<span class="inferred">inferred</span>' in out
-    assert 'href="../static/style.css"' in out and 'href="../ontology.html#Forum"' in out
-    assert site_path("/id/china.ttl") == "id/china.ttl" and site_path("/sparql") is None
+def _section_text(html: str, css: str) -> str:
+    """The text of ``<section class="css">`` (tags dropped): what a reader sees."""
+    part = html.split(f'<section class="{css}">')[1].split("</section>")[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", part)).strip()
+
+
+def _hrefs(html: str, css: str) -> list[str]:
+    part = html.split(f'<section class="{css}">')[1].split("</section>")[0]
+    return re.findall(r'<a [^>]*?href="([^"]*)"', part)
+
+
+def _as_site_link(href: str, depth: int) -> str | None:
+    """The site's form of a server link, as the site's layout says (written out here
+    rather than taken from Urls, so that the test checks it)."""
+    up = "../" * depth
+    if href.startswith(("http://", "https://")):
+        return href
+    if href.startswith(("/explain", "/query", "/sparql")):
+        return None
+    path, hash_, fragment = href.partition("#")
+    if path.startswith("/id/") and "." not in path[4:]:
+        return f"{up}{path[1:]}.html{hash_}{fragment}"
+    if path == "/ontology":
+        return f"{up}ontology.html{hash_}{fragment}"
+    return up + href[1:]
+
+
+@pytest.mark.parametrize("name", ["china", "sco", "arf-ministerial-meeting-14", "p1-s1"])
+def test_server_and_site_pages_say_the_same_with_their_own_links(site, endpoint, name):
+    served = endpoint.get(f"/id/{name}", headers={"Accept": "text/html"})
+    assert served.status_code == 200
+    page = (site / "id" / f"{name}.html").read_text()
+    for css in ("facts", "incoming"):
+        text = _section_text(served.text, css)
+        assert text and text == _section_text(page, css), css
+        server_links, site_links = _hrefs(served.text, css), _hrefs(page, css)
+        assert all(h.startswith(("/", "http")) for h in server_links)
+        expected = [_as_site_link(h, 1) for h in server_links]
+        assert site_links == [h for h in expected if h is not None], css
+    assert "/explain?" in served.text and "explain" not in page and "/query" not in page
+    assert f'href="../id/{name}.ttl"' in page and f'href="/id/{name}.ttl"' in served.text
+    assert _section_text(served.text, "picture picture-network") == \
+        _section_text(page, "picture picture-network")
+
+
+def test_urls_build_each_front_ends_links():
+    server, site, top = Urls(), Urls.site("id/x.html"), Urls.site("index.html")
+    assert (server.home(), site.home(), top.home()) == ("/", "../index.html", "index.html")
+    assert server.iri("https://w3id.org/seccoop/ontology#Forum") == "/ontology#Forum"
+    assert site.iri("https://w3id.org/seccoop/ontology#Forum") == "../ontology.html#Forum"
+    assert site.iri("https://w3id.org/seccoop/id/a b") == "../id/a%20b.html"
+    assert site.iri("https://example.org/x") is None
+    assert (server.data("void", "ttl"), site.data("id/china", "nt")) == ("/void.ttl", "../id/china.nt")
+    assert server.explain(s="a", o="<b>") == "/explain?s=a&o=%3Cb%3E"
+    assert site.explain(s="a") is None and site.query() is None and site.sparql() is None
+    assert (server.static_file("style.css"), site.dump("nq")) == ("/static/style.css",
+                                                                  "../dumps/seccoop.nq")
 
 
 def test_cli_site(tmp_path):

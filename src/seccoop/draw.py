@@ -332,7 +332,7 @@ def picture(store: ox.Store, kind: str, link: Link = iri_link, *, around: str | 
     return makers[kind](store, link)
 
 
-# --- pages of the web UI and the static site ------------------------------------------------
+# --- page sections (seccoop.render.sections hands them to the pages) --------------------------
 
 IS_ACTOR = "ASK {{ {x} a/rdfs:subClassOf* sc:Actor }}"
 
@@ -370,27 +370,3 @@ def entity_section(store: ox.Store, iri: str, link: Link = server_link, *,
 
 def ontology_section(store: ox.Store, link: Link = server_link, **_context) -> str:
     return figure(ontology_svg(store, link), "Diagram", "ontology")
-
-
-def _home_hook(store, **_context) -> str:
-    return home_section(store)
-
-
-def _entity_hook(store, description=None, limit=None, **_context) -> str:
-    if description is None or not description.exists:
-        return ""
-    return entity_section(store, description.iri, limit=limit)
-
-
-def _ontology_hook(store, **_context) -> str:
-    return ontology_section(store)
-
-
-def register_server_sections() -> None:
-    """Add the pictures to the web UI through its section hook (idempotent): the timeline on
-    the home page, an entity's neighbourhood (and an actor's timeline), the ontology diagram."""
-    from .server import html
-
-    for page, render in (("home", _home_hook), ("entity", _entity_hook), ("ontology", _ontology_hook)):
-        if render not in html.EXTRA_SECTIONS.get(page, []):
-            html.register_section(page, render)

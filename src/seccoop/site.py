@@ -1,9 +1,9 @@
 """A static linked-data site: the endpoint's pages as files, data documents, dumps, rewrites.
 
-The HTML comes from the server's page functions (:mod:`seccoop.server.pages`), so a static
-page has the same content as the endpoint's; :func:`relativize` then turns the server's
-absolute links into relative ones (the site works under any base path) and turns links to
-what only a running server offers (the query page, /sparql, explanations) into plain text.
+The pages and documents come from :mod:`seccoop.render`, as the server's do: each page is
+rendered with the site's :class:`~seccoop.render.urls.Urls` (links relative to the page,
+so the site works under any base path; what only a running server offers, such as the
+query page, is plain text) and the documents are the server's, byte for byte.
 
 Layout of OUTDIR::
 
@@ -29,21 +29,24 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from . import PREFIXES, SC, SCR
+from . import PREFIXES, SC, SCR, formats
 from .browse import describe, label_of
 from .export import (EXTENSIONS as EXPORT_EXTENSIONS, FORMATS, ExportError, asserted_copy,
                      export, select_graphs)
 from .jsonld import context_document, context_for
+from .render import documents, pages
+from .render.html import esc
+from .render.sections import Sections, pictures
+from .render.urls import DUMP_NAME, Urls
 from .settings import Settings
 from .store import INFERRED_GRAPH
 
 # Per-resource documents: extension -> export format (the endpoint's set).
-DOC_FORMATS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml",
-               "nq": "nquads", "trig": "trig"}
-MEDIA = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
-         "rdf": "application/rdf+xml", "nq": "application/n-quads", "trig": "application/trig",
+DOC_FORMATS = documents.EXTENSIONS
+MEDIA = {**{ext: formats.by_name(fmt).media_type for ext, fmt in DOC_FORMATS.items()},
          "html": "text/html"}
-DUMP_NAME = "seccoop"
+# The page files' own assets, shipped beside the server's.
+ASSETS = Path(__file__).parent / "server" / "static"
 
 
 @dataclass
@@ -65,8 +68,9 @@ class Site:
         target.write_bytes(data.encode() if isinstance(data, str) else data)
         self.files += 1
 
-    def page(self, path: str, html: str) -> None:
-        self.write(path, relativize(html, path))
+    def urls(self, path: str) -> Urls:
+        """The links of the page written at ``path``: relative to it."""
+        return Urls.site(path)
 
 
 def build_site(store: ox.Store, outdir: Path, *, inferred: bool = True,
@@ -76,29 +80,27 @@ def build_site(store: ox.Store, outdir: Path, *, inferred: bool = True,
     (which is replaced, so no stale page survives). ``base_path`` is the URL path the site
     is served under (the rewrite rules need it); ``built`` the store's build time
     (``dcterms:modified`` of the documents, as the server says it)."""
-    from .server import pages
     from .rewrites import normal_base_path
-    from .server.datadocs import Publication, build_time
 
     normal_base_path(base_path)  # a bad path fails before anything is written
-    _register_pictures()
     _prepare(outdir)
     site = Site(outdir, base_url)
     if not inferred:  # every page, count and picture from the asserted graphs alone
         store = asserted_copy(store)
     graphs = select_graphs(store, inferred=inferred)
     context = context_for(store, graphs)
-    when = build_time({"built": built})
-    pub = Publication(base_url, when.isoformat() if when else None, context)
+    when = documents.build_time({"built": built})
+    pub = documents.Publication(base_url, when.isoformat() if when else None, context)
     resources = site_resources(store, graphs)
+    sections = pictures() + Sections(home=(_index(resources),),
+                                     ontology=(pages.individuals_section,))
     for iri in resources:
-        _resource(site, store, iri, inferred, pub)
-    _ontology(site, store, context)
+        _resource(site, store, iri, inferred, pub, sections)
+    _ontology(site, store, context, sections)
     _dumps(site, store, inferred)
-    _descriptions(site, store, graphs, resources, context)
+    _descriptions(site, store, resources, context)
     counts = _counts(store, graphs)
-    site.page("index.html", _with_section(pages.home_page(store, counts),
-                                          index_section(resources, store)))
+    site.write("index.html", pages.home_page(store, counts, site.urls("index.html"), sections))
     _assets(site)
     write_rewrites(site, resources, ontology_version_path(store), base_path)
     (outdir / MARKER).write_text("written by seccoop site; the next run replaces this folder\n")
@@ -121,20 +123,12 @@ def _prepare(outdir: Path) -> None:
     outdir.mkdir(parents=True, exist_ok=True)
 
 
-def _register_pictures() -> None:
-    """The diagrams of the pictures module, on the same pages as the endpoint's."""
-    try:
-        from .draw import register_server_sections
-    except ImportError:  # the pictures module is optional
-        return
-    register_server_sections()
-
-
 def site_resources(store: ox.Store, graphs: list[ox.NamedNode]) -> list[str]:
     """Every IRI of the ``scr:`` namespace the chosen graphs mention, sorted."""
     query = f"""SELECT DISTINCT ?r WHERE {{ GRAPH ?g {{ {{ ?r ?p ?o }} UNION {{ ?s ?p ?r }} }}
         FILTER(isIRI(?r) && STRSTARTS(STR(?r), "{SCR}")) }}"""
-    found = {row["r"].value for row in store.query(query, named_graphs=graphs or None)}
+    named: list[ox.NamedNode | ox.BlankNode] = list(graphs)
+    found = {row["r"].value for row in documents.select(store, query, named_graphs=named or None)}
     return sorted(iri for iri in found if resource_name(iri))
 
 
@@ -144,33 +138,29 @@ def resource_name(iri: str) -> str | None:
     return name if name and "/" not in name and not name.startswith(".") else None
 
 
-def _resource(site: Site, store, iri: str, inferred: bool, pub) -> None:
+def _resource(site: Site, store, iri: str, inferred: bool, pub: documents.Publication,
+              sections: Sections) -> None:
     """The page and every document of one resource: the documents are the server's
-    (:func:`seccoop.server.datadocs.entity_document`), byte for byte."""
-    from .server import datadocs, pages
-
+    (:func:`seccoop.render.documents.entity_document`), byte for byte."""
     name = resource_name(iri)
     desc = describe(store, iri, inferred=inferred, limit=PAGE_FACTS)
-    site.page(f"id/{name}.html", pages.entity_page(store, desc, path="/id/" + quote(name, safe=""),
-                                                   limit=PAGE_FACTS))
+    path = f"id/{name}.html"
+    site.write(path, pages.entity_page(store, desc, site.urls(path), sections, limit=PAGE_FACTS))
     for ext, fmt in DOC_FORMATS.items():
-        data, _cut = datadocs.entity_document(store, iri, fmt, pub, inferred=inferred)
+        data, _cut = documents.entity_document(store, iri, fmt, pub, inferred=inferred)
         site.write(f"id/{name}.{ext}", data)
 
 
-def _ontology(site: Site, store, context: dict) -> None:
+def _ontology(site: Site, store, context: dict, sections: Sections) -> None:
     """The documentation page and the ontology in every syntax, also under its version IRI."""
-    from .server import datadocs, pages
-
-    page = pages.ontology_page(store, pages.ontology_terms(store)).replace(
-        "</main>", individuals_section(store) + "</main>", 1)
-    site.page("ontology.html", page)
-    triples = datadocs.ontology_triples(store)
+    terms = pages.ontology_terms(store)
     version = ontology_version_path(store)
-    if version:  # the version IRI has a page too (the rewrites send browsers to {path}.html)
-        site.page(f"{version}.html", page)
+    # The version IRI has a page too (the rewrites send browsers to {path}.html).
+    for path in ["ontology.html"] + ([f"{version}.html"] if version else []):
+        site.write(path, pages.ontology_page(store, terms, site.urls(path), sections))
+    triples = documents.ontology_triples(store)
     for ext, fmt in DOC_FORMATS.items():
-        data = datadocs.serialize_triples(triples, fmt, context)
+        data = documents.serialize_triples(triples, fmt, context)
         site.write(f"ontology.{ext}", data)
         if version:
             site.write(f"{version}.{ext}", data)
@@ -178,30 +168,13 @@ def _ontology(site: Site, store, context: dict) -> None:
 
 def ontology_version_path(store) -> str | None:
     """``ontology/0.1.0`` for the version IRI https://w3id.org/seccoop/ontology/0.1.0."""
-    rows = store.query(f"SELECT ?v WHERE {{ <{SC.rstrip('#')}> owl:versionIRI ?v }} ORDER BY ?v",
-                       prefixes=PREFIXES, use_default_graph_as_union=True)
+    query = f"SELECT ?v WHERE {{ <{SC.rstrip('#')}> owl:versionIRI ?v }} ORDER BY ?v"
+    rows = documents.select(store, query, prefixes=PREFIXES, use_default_graph_as_union=True)
     for row in rows:
         path = row["v"].value.removeprefix(SCR.removesuffix("id/"))
         if path != row["v"].value and re.fullmatch(r"[\w.\-/]+", path):
             return path
     return None
-
-
-def individuals_section(store) -> str:
-    """Every individual of the graph (``scr:`` resources) with its class and number of facts."""
-    from .server.html import esc, table, term_dict, term_html
-
-    query = f"""SELECT ?i (SAMPLE(?t) AS ?type) (COUNT(DISTINCT ?fact) AS ?n) WHERE {{
-      ?i a ?t FILTER(isIRI(?i) && STRSTARTS(STR(?i), "{SCR}") && STRSTARTS(STR(?t), "{SC}"))
-      ?i ?p ?o BIND(CONCAT(STR(?p), " ", STR(?o)) AS ?fact) }} GROUP BY ?i ORDER BY ?i"""
-    cache: dict = {}
-    rows = [[term_html(term_dict(r["i"]), label_of(store, r["i"], cache)),
-             term_html(term_dict(r["type"]), label_of(store, r["type"], cache)),
-             esc(f"{int(r['n'].value):,}")]
-            for r in store.query(query, use_default_graph_as_union=True)]
-    body = table(["individual", "a", "facts"], rows, css="terms") if rows else \
-        '<p class="note">None.</p>'
-    return f'<section id="individuals"><h2>Individuals ({len(rows):,})</h2>{body}</section>'
 
 
 def _dumps(site: Site, store, inferred: bool) -> None:
@@ -220,56 +193,50 @@ def _counts(store, graphs: list[ox.NamedNode]) -> dict:
     return {"triples": total, "named graphs": len(graphs), "inferred triples": inferred}
 
 
-def _with_section(page: str, section: str) -> str:
-    return page.replace("</main>", section + "</main>", 1)
+def _index(resources: list[str]):
+    """The home page section listing ``resources``."""
+    return lambda store, urls, **_context: index_section(resources, store, urls)
 
 
-def index_section(resources: list[str], store) -> str:
+def index_section(resources: list[str], store, urls: Urls) -> str:
     """The site's own part of the home page: downloads and every resource."""
-    from .server.html import esc
-
-    dumps = " ".join(f'<a href="/dumps/{DUMP_NAME}.{ext}">{ext}</a>'
+    dumps = " ".join(f'<a href="{esc(urls.dump(ext))}">{ext}</a>'
                      for ext in EXPORT_EXTENSIONS.values())
     cache: dict = {}
     items = sorted((label_of(store, ox.NamedNode(iri), cache), iri) for iri in resources)
-    links = "".join(f'<li><a href="/id/{esc(quote(resource_name(iri), safe=""))}">{esc(label)}'
+    links = "".join(f'<li><a href="{esc(urls.resource(resource_name(iri) or ""))}">{esc(label)}'
                     f"</a></li>" for label, iri in items)
+    a = lambda href, text: f'<a href="{esc(href)}">{text}</a>'  # noqa: E731
     return f"""<section class="downloads"><h2>Data</h2>
-<p>The whole graph: {dumps}. Descriptions: <a href="/void">VoID</a>, <a href="/dcat.ttl">DCAT</a>,
-<a href="/context.jsonld">JSON-LD context</a>, <a href="/sitemap.xml">sitemap</a>.
-The ontology: <a href="/ontology">documentation</a>, <a href="/ontology.ttl">Turtle</a>,
-<a href="/ontology.rdf">RDF/XML</a>, <a href="/ontology.jsonld">JSON-LD</a>.</p></section>
+<p>The whole graph: {dumps}. Descriptions: {a(urls.void(), "VoID")}, {a(urls.file("dcat.ttl"), "DCAT")},
+{a(urls.file("context.jsonld"), "JSON-LD context")}, {a(urls.file("sitemap.xml"), "sitemap")}.
+The ontology: {a(urls.ontology(), "documentation")}, {a(urls.data("ontology", "ttl"), "Turtle")},
+{a(urls.data("ontology", "rdf"), "RDF/XML")}, {a(urls.data("ontology", "jsonld"), "JSON-LD")}.</p></section>
 <section class="all"><h2>All resources ({len(items):,})</h2><ul class="all">{links}</ul></section>"""
 
 
 # --- descriptions: VoID, DCAT, sitemap, context -----------------------------------------
 
-def _descriptions(site: Site, store, graphs, resources: list[str], context: dict) -> None:
-    from .server import datadocs, pages
-
+def _descriptions(site: Site, store, resources: list[str], context: dict) -> None:
     base = site.base_url
-    void = datadocs.void_description(store, base.rstrip("/"), endpoint=False,
+    void = documents.void_description(store, base.rstrip("/"), endpoint=False,
                                      dumps=f"{base}dumps/",
                                      example=resources[0] if resources else None)
     _rdf_docs(site, "void", void, context)
-    site.page("void.html", pages.void_page(store, void))
+    site.write("void.html", pages.void_page(store, void, site.urls("void.html")))
     _rdf_docs(site, "dcat", dcat_description(base), context)
     site.write("sitemap.xml", sitemap(base, resources))
     site.write("context.jsonld", context_document(context))
 
 
 def _rdf_docs(site: Site, stem: str, turtle: str, context: dict) -> None:
-    from .server.datadocs import serialize_turtle
-
     for ext, fmt in DOC_FORMATS.items():
-        site.write(f"{stem}.{ext}", serialize_turtle(turtle, fmt, context))
+        site.write(f"{stem}.{ext}", documents.serialize_turtle(turtle, fmt, context))
 
 
 def dcat_description(base: str) -> str:
     """DCAT: the dataset and one distribution per dump format."""
-    media = {"ttl": "text/turtle", "nt": "application/n-triples", "nq": "application/n-quads",
-             "trig": "application/trig", "jsonld": "application/ld+json",
-             "rdf": "application/rdf+xml"}
+    media = {ext: MEDIA[ext] for ext in documents.DUMP_EXTENSIONS}
     parts = [f"""@prefix dcat: <http://www.w3.org/ns/dcat#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 <{base}dcat> a dcat:Catalog ; dcterms:title "seccoop" ; dcat:dataset <{base}void> .
@@ -286,7 +253,7 @@ def dcat_description(base: str) -> str:
 
 def sitemap(base: str, resources: list[str]) -> str:
     """The pages as absolute URLs (a sitemap requires them)."""
-    paths = ["index.html", "ontology.html"] + [f"id/{quote(resource_name(iri), safe='')}.html"
+    paths = ["index.html", "ontology.html"] + [f"id/{quote(resource_name(iri) or '', safe='')}.html"
                                               for iri in resources]
     urls = "".join(f"<url><loc>{_xml(base + path)}</loc></url>\n" for path in paths)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -298,59 +265,8 @@ def _xml(text: str) -> str:
 
 
 def _assets(site: Site) -> None:
-    static = Path(__file__).parent / "server" / "static"
-    site.write("static/style.css", (static / "style.css").read_bytes())
-    site.write("favicon.ico", (static / "favicon.ico").read_bytes())
-
-
-# --- relative links ----------------------------------------------------------------------
-
-_ANCHOR = re.compile(r'<a ([^>]*?)href="(/[^"]*)"([^>]*)>(.*?)</a>', re.S)
-_OTHER = re.compile(r'(href|src)="(/[^"]*)"')
-
-
-def site_path(route: str) -> str | None:
-    """The file of the site that stands for a server route, None if only a server has it.
-
-    >>> site_path("/id/china"), site_path("/ontology#Forum"), site_path("/query")
-    ('id/china.html', 'ontology.html#Forum', None)
-    """
-    path, hash_, fragment = route.partition("#")
-    fragment = hash_ + fragment
-    if path == "/":
-        return "index.html" + fragment
-    if path in ("/ontology", "/void"):
-        return path[1:] + ".html" + fragment
-    if re.fullmatch(r"/(ontology|void)\.\w+", path) or path.startswith(("/static/", "/dumps/")):
-        return path[1:] + fragment
-    if path in ("/favicon.ico", "/dcat.ttl", "/context.jsonld", "/sitemap.xml"):
-        return path[1:]
-    match = re.fullmatch(r"/id/([^/?]+)", path)
-    if match:
-        name = match.group(1)
-        stem, dot, ext = name.rpartition(".")
-        return f"id/{name}" if dot and ext in DOC_FORMATS else f"id/{name}.html{fragment}"
-    return None
-
-
-def relativize(html: str, page: str) -> str:
-    """Server links (``/id/x``) as links relative to ``page``; server-only links as text."""
-    up = "../" * page.count("/")
-
-    def anchor(match: re.Match) -> str:
-        before, route, after, inner = match.groups()
-        target = site_path(route.replace("&amp;", "&"))
-        if target is None:
-            attrs = re.sub(r'\s*rel="[^"]*"', "", (before + after)).strip()
-            return f"<span {attrs}>{inner}</span>" if attrs else f"<span>{inner}</span>"
-        return f'<a {before}href="{up}{target}"{after}>{inner}</a>'
-
-    def nav(match: re.Match) -> str:  # the navigation drops what only a server offers
-        return _ANCHOR.sub(lambda a: a.group(0) if site_path(a.group(2)) else "", match.group(0))
-
-    html = _ANCHOR.sub(anchor, re.sub(r"<nav>.*?</nav>", nav, html, flags=re.S))
-    return _OTHER.sub(lambda m: f'{m.group(1)}="{up}{site_path(m.group(2)) or m.group(2)[1:]}"',
-                      html)
+    site.write("static/style.css", (ASSETS / "style.css").read_bytes())
+    site.write("favicon.ico", (ASSETS / "favicon.ico").read_bytes())
 
 
 # --- content negotiation ------------------------------------------------------------------

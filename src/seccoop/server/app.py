@@ -34,17 +34,20 @@ from ..project import Project, find_project
 from ..queries import named_queries
 from ..settings import Settings, public_base
 from ..store import build, current_build, is_fresh, pin_build, read_manifest
-from .datadocs import (DUMP_NAME, EXTENSIONS, MACHINE_DOC_OFFERS, RDF_DOC_OFFERS, Publication,
-                       build_time, document_context, entity_document, link_header,
-                       ontology_triples, serialize_triples, serialize_turtle, void_description)
+from ..render.documents import (EXTENSIONS, Publication, build_time, document_context,
+                                entity_document, ontology_triples, serialize_triples,
+                                serialize_turtle, void_description)
+from ..render.html import error_page
+from ..render.pages import entity_page, home_page, ontology_page, ontology_terms, void_page
+from ..render.query import ResultView, query_page, view_from_json, view_from_ntriples
+from ..render.sections import pictures
+from ..render.urls import DUMP_NAME, Urls
+from .datadocs import MACHINE_DOC_OFFERS, RDF_DOC_OFFERS, link_header
 from .endpoint import SparqlApp, endpoint_url, error_response
 from .explain import explain_endpoint
 from .guardrails import Guardrails
-from .html import error_page
-from .pages import entity_page, home_page, ontology_page, ontology_terms, void_page
 from .pool import QueryCrashed, QueryPool, QueryRunner, QueryTimeout
 from .protocol import ProtocolError, content_type, negotiate, parse_get
-from .query_page import ResultView, query_page, view_from_json, view_from_ntriples
 from . import guard, worker
 from .sandbox import is_isolated
 
@@ -78,6 +81,7 @@ class Server:
         self._cache: dict = {}
         self._locks: dict[str, threading.Lock] = {}
         self.explainer_future = None  # /explain's one recorded closure (see explain.py)
+        self.urls, self.sections = Urls(), pictures()  # the pages' links and added sections
         self._scratch: tempfile.TemporaryDirectory | None = None
         self._data_headers = {"Vary": "Accept"}
         if settings.cors:
@@ -151,7 +155,8 @@ def _server(request: Request) -> Server:
 async def home(request: Request) -> Response:
     server = _server(request)
     page = await run_in_threadpool(
-        server.cached, "home", lambda: home_page(server.store, server.counts()))
+        server.cached, "home", lambda: home_page(server.store, server.counts(), server.urls,
+                                                 server.sections))
     return HTMLResponse(page)
 
 
@@ -174,8 +179,8 @@ async def entity(request: Request) -> Response:
     if fmt == "html":
         desc = await run_in_threadpool(describe, server.store, iri, inferred=inferred,
                                        limit=limits.max_page_facts)
-        page = await run_in_threadpool(entity_page, server.store, desc, path=path,
-                                       limit=limits.max_page_facts)
+        page = await run_in_threadpool(entity_page, server.store, desc, server.urls,
+                                       server.sections, limit=limits.max_page_facts)
         return HTMLResponse(page, headers=headers)
     data, cut = await run_in_threadpool(entity_document, server.store, iri, fmt,
                                         server.publication(inferred), inferred=inferred,
@@ -228,7 +233,7 @@ def _inferred(request: Request) -> bool:
 
 def _not_found(request: Request, fmt: str | None, message: str) -> Response:
     if fmt == "html":
-        return HTMLResponse(error_page(404, message), 404, {"Vary": "Accept"})
+        return HTMLResponse(error_page(Urls(), 404, message), 404, {"Vary": "Accept"})
     return Response(message + "\n", 404, {"Vary": "Accept"}, "text/plain; charset=utf-8")
 
 
@@ -246,7 +251,7 @@ async def ontology(request: Request) -> Response:
     headers = {**server.data_headers(), "Link": link_header("/ontology")}
     if fmt == "html":
         page = await run_in_threadpool(server.cached, "ontology", lambda: ontology_page(
-            server.store, ontology_terms(server.store)))
+            server.store, ontology_terms(server.store), server.urls, server.sections))
         return HTMLResponse(page, headers=headers)
     data = await run_in_threadpool(server.cached, f"ontology.{fmt}", lambda: serialize_triples(
         ontology_triples(server.store), fmt, server.publication().context))
@@ -270,7 +275,7 @@ async def void(request: Request) -> Response:
                **server.validators("void", fmt)}
     if fmt == "html":
         page = await run_in_threadpool(server.cached, "void.html", lambda: void_page(
-            server.store, turtle))
+            server.store, turtle, server.urls))
         return HTMLResponse(page, headers=headers)
     data = await run_in_threadpool(server.cached, f"void.{fmt}", lambda: serialize_turtle(
         turtle, fmt, server.publication().context))
@@ -304,14 +309,16 @@ async def query(request: Request) -> Response:
     try:
         sparql = parse_get(request.query_params.multi_items())
     except ProtocolError as error:
-        return HTMLResponse(query_page(named, "", error=error.message), error.status)
+        return HTMLResponse(query_page(server.urls, named, "", error=error.message,
+                                       sections=server.sections), error.status)
     if sparql.query is None:
         first = named[0].text if named else "SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\nGROUP BY ?class ORDER BY DESC(?n)"
-        return HTMLResponse(query_page(named, first))
+        return HTMLResponse(query_page(server.urls, named, first, sections=server.sections))
     view, error, status = await _run_for_page(server, sparql, endpoint_url(server.settings))
     labels = _labeller(server.store)
-    page = await run_in_threadpool(query_page, named, sparql.query, view, error=error,
-                                   inferred=sparql.inferred, labels=labels)
+    page = await run_in_threadpool(query_page, server.urls, named, sparql.query, view,
+                                   error=error, inferred=sparql.inferred, labels=labels,
+                                   sections=server.sections)
     return HTMLResponse(page, status)
 
 
@@ -367,9 +374,6 @@ def create_app(settings: Settings | None = None, project: Project | None = None,
     from ..store import default_store_dir
 
     settings = settings or Settings()
-    # Pictures (issue 7): timeline, network and ontology diagram through the section hook.
-    from ..draw import register_server_sections
-    register_server_sections()
     project = project or find_project()
     server = Server(settings, project, Path(store_dir or default_store_dir(project)))
 
@@ -424,7 +428,7 @@ async def _page_not_found(request: Request, exc) -> Response:
         location = quote(twin) + ("?" + query.decode("latin-1") if query else "")
         return Response(b"", 307, {"Location": location})
     if "text/html" in request.headers.get("accept", ""):
-        return HTMLResponse(error_page(404, "no such page"), 404, {"Vary": "Accept"})
+        return HTMLResponse(error_page(Urls(), 404, "no such page"), 404, {"Vary": "Accept"})
     return Response("not found\n", 404, {"Vary": "Accept"}, "text/plain; charset=utf-8")
 
 

@@ -1,6 +1,7 @@
 """``/explain?s=..&p=..&o=..``: why a fact holds, from :func:`seccoop.reasoning.explain`.
 
-Terms are given in N-Triples syntax or as bare IRIs; JSON or HTML by content negotiation.
+Terms are given in N-Triples syntax or as bare IRIs; JSON or HTML by content negotiation
+(the page itself is :func:`seccoop.render.pages.explain_page`).
 
 The closure with its derivation records is computed once per HTTP worker, on the first
 request, and kept (the store does not change under a server): concurrent first requests
@@ -24,7 +25,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from .html import esc, layout, term_dict, term_html
+from ..render.pages import explain_error_page, explain_page
+from ..render.urls import Urls
 from .protocol import negotiate
 
 OFFERS = (("html", "text/html"), ("json", "application/json"))
@@ -64,7 +66,7 @@ async def explain_endpoint(request: Request) -> Response:
     if fmt == "json":
         return Response(json.dumps(reasoning.explanation_to_json(expl, labels)), 200,
                         {"Vary": "Accept"}, "application/json")
-    return HTMLResponse(_page(expl, labels), headers={"Vary": "Accept"})
+    return HTMLResponse(explain_page(expl, labels, Urls()), headers={"Vary": "Accept"})
 
 
 def _explainer(server) -> asyncio.Future:
@@ -84,28 +86,4 @@ def _error(fmt: str, status: int, message: str, headers: dict | None = None) -> 
     if fmt == "json":
         return Response(json.dumps({"error": "explain", "message": message}), status, headers,
                         media_type="application/json")
-    return HTMLResponse(layout("Explanation", f'<h1>Explanation</h1><p class="error">{esc(message)}</p>'),
-                        status, headers)
-
-
-def _triple_html(triple, labels) -> str:
-    return " ".join(term_html(term_dict(t), labels.get(t)) for t in triple)
-
-
-def _tree(expl, labels) -> str:
-    text = _triple_html(expl.triple, labels)
-    if expl.status == "inferred":
-        premises = "".join(_tree(p, labels) for p in expl.premises)
-        return (f'<li><span class="fact">{text}</span> <span class="rule">inferred by rule '
-                f'<code>{esc(expl.rule)}</code> from</span><ul>{premises}</ul></li>')
-    if expl.status == "asserted":
-        sources = "".join(f'<div class="source">{term_html(term_dict(ox.NamedNode(src)))}'
-                          f'{f" <q>{esc(t)}</q>" if t else ""}</div>' for src, t in expl.sources)
-        return f'<li><span class="fact">{text}</span> <span class="asserted">asserted</span>{sources}</li>'
-    return f'<li><span class="fact">{text}</span> <span class="note">{esc(expl.status)}</span></li>'
-
-
-def _page(expl, labels) -> str:
-    body = (f"<h1>Why does this hold?</h1><p>{_triple_html(expl.triple, labels)}</p>"
-            f'<ul class="explanation">{_tree(expl, labels)}</ul>')
-    return layout("Explanation", body)
+    return HTMLResponse(explain_error_page(message, Urls()), status, headers)

@@ -1,7 +1,8 @@
 """The query page: an editor with the named queries as examples, results as a linked table,
-download links in every format.
+download links in every format. Only a server has it (the static site cannot run queries).
 
-    >>> page = query_page([], "SELECT * {}", ResultView("select", ["x"], [[{"type": "literal",
+    >>> from seccoop.render.urls import Urls
+    >>> page = query_page(Urls(), [], "SELECT * {}", ResultView("select", ["x"], [[{"type": "literal",
     ...     "value": "<b>"}]]))
     >>> "&lt;b&gt;" in page and "<b>" not in page.replace("<b>", "", 0)
     True
@@ -11,12 +12,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
-
 import pyoxigraph as ox
 
-from .html import esc, extra_sections, layout, table, term_dict, term_html
-from .protocol import GRAPH_FORMAT_NAMES, RESULT_FORMAT_NAMES
+from .. import formats
+from .html import esc, layout, table, term_dict, term_html
+from .sections import NONE, Sections, render
+from .urls import Urls
 
 LABELLED_ROWS = 300  # label lookups for the first rows only: big tables stay fast
 
@@ -36,37 +37,40 @@ def view_from_json(data: bytes) -> ResultView:
     if "boolean" in doc:
         return ResultView("ask", boolean=bool(doc["boolean"]))
     names = doc["head"].get("vars", [])
-    rows = [[binding.get(v) for v in names] for binding in doc["results"]["bindings"]]
+    rows: list[list[dict | None]] = [[binding.get(v) for v in names]
+                                     for binding in doc["results"]["bindings"]]
     return ResultView("select", names, rows)
 
 
 def view_from_ntriples(data: bytes) -> ResultView:
     """CONSTRUCT/DESCRIBE output (N-Triples) as a subject/predicate/object table."""
-    rows = [[term_dict(t.subject), term_dict(t.predicate), term_dict(t.object)]
+    rows: list[list[dict | None]] = [[term_dict(t.subject), term_dict(t.predicate), term_dict(t.object)]
             for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
     return ResultView("graph", ["subject", "predicate", "object"], rows)
 
 
-def query_page(named: list, text: str, view: ResultView | None = None, *, error: str = "",
-               inferred: bool = True, labels=None) -> str:
+def query_page(urls: Urls, named: list, text: str, view: ResultView | None = None, *,
+               error: str = "", inferred: bool = True, labels=None,
+               sections: Sections = NONE) -> str:
     """The whole page; ``labels(iri) -> str`` names IRIs in the table when given."""
-    sections = [_editor(named, text, inferred)]
+    parts = [_editor(urls, named, text, inferred)]
     if error:
-        sections.append(f'<section class="results"><p class="error" role="alert">{esc(error)}</p></section>')
+        parts.append(f'<section class="results"><p class="error" role="alert">{esc(error)}</p></section>')
     elif view is not None:
-        sections.append(_results(view, text, inferred, labels))
-    sections.append(extra_sections("query", None, text=text, view=view))
-    return layout("Query", "".join(sections), head='<script src="/static/query.js" defer></script>')
+        parts.append(_results(urls, view, text, inferred, labels))
+    parts.append(render(sections.query, None, urls, text=text, view=view))
+    script = f'<script src="{esc(urls.static_file("query.js"))}" defer></script>'
+    return layout(urls, "Query", "".join(parts), head=script)
 
 
-def _editor(named: list, text: str, inferred: bool) -> str:
+def _editor(urls: Urls, named: list, text: str, inferred: bool) -> str:
     options = "".join(f'<option value="{esc(q.name)}" data-query="{esc(q.text)}">'
                       f'{esc(q.title)}</option>' for q in named)
     examples = (f'<label>Example <select id="examples"><option value="">— a named query —</option>'
                 f"{options}</select></label>") if named else ""
     checked = " checked" if inferred else ""
     return f"""<h1>Query</h1>
-<form id="query-form" method="get" action="/query">
+<form id="query-form" method="get" action="{esc(urls.query())}">
 <div class="toolbar">{examples}
 <input type="hidden" name="inferred" value="false">
 <label><input type="checkbox" name="inferred" value="true"{checked}> include inferred facts</label>
@@ -78,19 +82,19 @@ schema: are predeclared. Ctrl+Enter runs the query.</p>
 </form>"""
 
 
-def _downloads(kind: str, text: str, inferred: bool) -> str:
-    names = GRAPH_FORMAT_NAMES if kind == "graph" else RESULT_FORMAT_NAMES
+def _downloads(urls: Urls, kind: str, text: str, inferred: bool) -> str:
+    names = formats.names("rdf" if kind == "graph" else "results")
     links = []
     for fmt in names:
         params = {"query": text, "format": fmt}
         if not inferred:
             params["inferred"] = "false"
-        links.append(f'<a href="/sparql?{esc(urlencode(params))}" download>{esc(fmt)}</a>')
+        links.append(f'<a href="{esc(urls.sparql(**params))}" download>{esc(fmt)}</a>')
     return '<p class="downloads">Download: ' + " ".join(links) + "</p>"
 
 
-def _results(view: ResultView, text: str, inferred: bool, labels) -> str:
-    parts = ['<section class="results"><h2>Results</h2>', _downloads(view.kind, text, inferred)]
+def _results(urls: Urls, view: ResultView, text: str, inferred: bool, labels) -> str:
+    parts = ['<section class="results"><h2>Results</h2>', _downloads(urls, view.kind, text, inferred)]
     if view.kind == "ask":
         parts.append(f'<p class="boolean">{"yes" if view.boolean else "no"}</p>')
     elif not view.rows:
@@ -101,18 +105,18 @@ def _results(view: ResultView, text: str, inferred: bool, labels) -> str:
         if view.truncated:
             parts.append(f'<p class="truncated" role="status">Truncated: only the first '
                          f'{len(view.rows):,} rows are shown (the server\'s row limit).</p>')
-        rows = [[_cell(cell, labels if i < LABELLED_ROWS else None) for cell in row]
+        rows = [[_cell(urls, cell, labels if i < LABELLED_ROWS else None) for cell in row]
                 for i, row in enumerate(view.rows)]
         parts.append(table(view.variables, rows, css="results"))
     parts.append("</section>")
     return "".join(parts)
 
 
-def _cell(term: dict | None, labels) -> str:
+def _cell(urls: Urls, term: dict | None, labels) -> str:
     if term is None:
         return ""
     if term.get("type") == "uri" and labels is not None:
-        return term_html(term, labels(term["value"]))
+        return term_html(urls, term, labels(term["value"]))
     if term.get("type") == "triple":  # RDF-star: show its N-Triples form, escaped
         return esc(json.dumps(term["value"]))
-    return term_html(term)
+    return term_html(urls, term)

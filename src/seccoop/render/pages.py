@@ -1,0 +1,304 @@
+"""The pages of the graph: home, entity, ontology, VoID and explanation. One function per
+page, each made of section functions; every page takes the :class:`~.urls.Urls` its links
+are built with and ends with the front-end's own :class:`~.sections.Sections`.
+
+    >>> from seccoop.browse import Description
+    >>> page = entity_page(None, Description("https://w3id.org/seccoop/id/x", "<X>", [], [], []),
+    ...                    Urls())
+    >>> "&lt;X&gt;" in page and "<X>" not in page
+    True
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .. import PREFIXES, SC, SCR, GRAPH_BASE
+from ..browse import LABEL, RDF_TYPE, Description, Fact, label_of
+from .documents import select, void_counts
+from .html import downloads, esc, layout, link, table, term_dict, term_html
+from .sections import NONE, Sections, render
+from .urls import Urls
+
+# The ways into the graph on the home page: class local name -> heading.
+WAYS_IN = (("Forum", "Forums"), ("Agreement", "Agreements"), ("Actor", "Actors"),
+           ("Event", "Events"))
+WAYS_IN_LIMIT = 60
+
+
+def _label(store, term, cache: dict) -> str:
+    return label_of(store, term, cache) if store is not None else term_dict(term)["value"]
+
+
+def _link(urls: Urls, store, term, cache: dict) -> str:
+    if isinstance(term, ox.NamedNode):
+        return term_html(urls, term_dict(term), _label(store, term, cache))
+    return term_html(urls, term_dict(term))
+
+
+# --- home --------------------------------------------------------------------------------
+
+def home_page(store: ox.Store, counts: dict, urls: Urls, sections: Sections = NONE) -> str:
+    """What the graph is, its size, and lists of forums, agreements, actors and events."""
+    parts = [_intro(counts, urls), _ways_in(store, urls),
+             render(sections.home, store, urls, counts=counts)]
+    return layout(urls, "Home", "".join(parts))
+
+
+def _intro(counts: dict, urls: Urls) -> str:
+    figures = "".join(f"<li><strong>{esc(f'{value:,}')}</strong> {esc(name)}</li>"
+                      for name, value in counts.items())
+    endpoint = link(urls.sparql(), "<code>/sparql</code>")
+    return f"""<section class="intro">
+<h1>Regional security cooperation, as a knowledge graph</h1>
+<p>Forums, agreements, actors and events of regional security cooperation described in the
+white paper <cite>China's National Defense in 2008</cite>, each fact with the sentence it comes
+from, plus what OWL 2 RL reasoning derives from them.</p>
+<ul class="figures">{figures}</ul>
+<p>Browse below, {link(urls.query(), "query it with SPARQL")}, read the
+<a href="{esc(urls.ontology())}">ontology</a>, or point a SPARQL client at {endpoint}.</p>
+</section>"""
+
+
+def ways_in(store: ox.Store) -> list[tuple[str, list[tuple[ox.NamedNode, str]]]]:
+    """Per heading of :data:`WAYS_IN`, the instances of that class with their labels."""
+    found = []
+    for local, heading in WAYS_IN:
+        query = f"""SELECT DISTINCT ?s WHERE {{ ?s a <{SC}{local}> FILTER(isIRI(?s)) }}
+                    ORDER BY ?s LIMIT {WAYS_IN_LIMIT}"""
+        rows = select(store, query, use_default_graph_as_union=True)
+        members = [row["s"] for row in rows]
+        cache: dict = {}
+        labelled = sorted(((m, label_of(store, m, cache)) for m in members),
+                          key=lambda pair: pair[1].lower())
+        if labelled:
+            found.append((heading, labelled))
+    return found
+
+
+def _ways_in(store: ox.Store, urls: Urls) -> str:
+    parts = []
+    for heading, members in ways_in(store):
+        items = "".join(f"<li>{term_html(urls, term_dict(m), label)}</li>" for m, label in members)
+        more = "" if len(members) < WAYS_IN_LIMIT else f'<p class="note">First {WAYS_IN_LIMIT}.</p>'
+        parts.append(f'<section class="way-in"><h2>{esc(heading)}</h2><ul>{items}</ul>{more}</section>')
+    if not parts:
+        return ('<section><p class="note">The graph has no forums, agreements, actors or events '
+                'yet.</p></section>')
+    return f'<div class="ways-in">{"".join(parts)}</div>'
+
+
+# --- entity ------------------------------------------------------------------------------
+
+def entity_page(store, desc: Description, urls: Urls, sections: Sections = NONE, *,
+                limit: int | None = None) -> str:
+    """Label, types, facts (labels, not IRIs) with their sources, incoming links; ``limit``
+    bounds the links drawn by picture sections."""
+    cache: dict = {}
+    types = ", ".join(_type_html(urls, store, f, cache) for f in desc.outgoing
+                      if f.predicate == RDF_TYPE and isinstance(f.object, ox.NamedNode)) or "—"
+    stem = _document_stem(urls, desc.iri)
+    parts = [
+        f'<h1>{esc(desc.label)}</h1><p class="iri"><code>{esc(desc.iri)}</code></p>',
+        f'<p class="types">a {types}</p>',
+        f'<p class="downloads">Data: {downloads(urls, stem)}</p>' if stem else "",
+        _facts_section(urls, store, desc, cache, stem),
+        _incoming_section(urls, store, desc, cache, stem),
+        render(sections.entity, store, urls, description=desc, limit=limit),
+    ]
+    return layout(urls, desc.label, "".join(parts), alternates=stem or "void",
+                  alternates_title="this resource's data" if stem else "")
+
+
+def _document_stem(urls: Urls, iri: str) -> str:
+    """The stem of a resource's documents (``id/china``), "" when it has none."""
+    name = iri[len(SCR):] if iri.startswith(SCR) else ""
+    return urls.resource_stem(name) if name and "/" not in name else ""
+
+
+def _type_html(urls: Urls, store, fact: Fact, cache: dict) -> str:
+    return _link(urls, store, fact.object, cache) + (_inferred_mark(urls, fact) if fact.inferred else "")
+
+
+def _inferred_mark(urls: Urls, fact: Fact) -> str:
+    return " " + link(explain_href(urls, fact), "inferred", css="inferred",
+                      title="derived by OWL 2 RL reasoning: why?")
+
+
+def explain_href(urls: Urls, fact: Fact) -> str | None:
+    """The explanation page of an inferred fact (the object in N-Triples syntax)."""
+    return urls.explain(s=fact.subject.value, p=fact.predicate.value, o=str(fact.object))
+
+
+def _fact_row(urls: Urls, store, fact: Fact, first, second, cache: dict) -> list[str]:
+    mark = _inferred_mark(urls, fact) if fact.inferred else ""
+    sources = "".join(_source_html(urls, store, src, text, cache) for src, text in fact.sources)
+    return [_link(urls, store, first, cache), _link(urls, store, second, cache) + mark, sources]
+
+
+def _source_html(urls: Urls, store, source: str, text: str, cache: dict) -> str:
+    node = ox.NamedNode(source)
+    where = term_html(urls, term_dict(node), _label(store, node, cache))
+    quote = f' <q>{esc(text)}</q>' if text else ""
+    return f'<div class="source">{where}{quote}</div>'
+
+
+def _facts_section(urls: Urls, store, desc: Description, cache: dict, stem: str) -> str:
+    rows = [_fact_row(urls, store, f, f.predicate, f.object, cache) for f in desc.outgoing
+            if f.predicate not in (RDF_TYPE, LABEL)]
+    if not rows and not desc.more_outgoing:
+        return '<section class="facts"><h2>Facts</h2><p class="note">No facts.</p></section>'
+    more = _more_note(urls, desc, len(desc.outgoing), stem,
+                      "SELECT ?property ?value WHERE {{ <{iri}> ?property ?value }}") \
+        if desc.more_outgoing else ""
+    return ('<section class="facts"><h2>Facts</h2>' + more
+            + table(["property", "value", "source"], rows, css="facts") + "</section>")
+
+
+def _incoming_section(urls: Urls, store, desc: Description, cache: dict, stem: str) -> str:
+    if not desc.incoming:
+        return ""
+    rows = [_fact_row(urls, store, f, f.subject, f.predicate, cache) for f in desc.incoming]
+    more = _more_note(urls, desc, len(desc.incoming), stem,
+                      "SELECT ?resource ?property WHERE {{ ?resource ?property <{iri}> }}") \
+        if desc.more_incoming else ""
+    return ('<section class="incoming"><h2>Referenced by</h2>' + more
+            + table(["resource", "property", "source"], rows, css="facts") + "</section>")
+
+
+def _more_note(urls: Urls, desc: Description, shown: int, stem: str, query: str) -> str:
+    """The truncation note of a cut list of facts: a query for all of them (where a query
+    page exists) and the resource's Turtle document."""
+    href = urls.query(query=query.format(iri=desc.iri))
+    data = f' Its data: <a href="{esc(urls.data(stem, "ttl"))}">Turtle</a>.' if stem else ""
+    return (f'<p class="note truncated">Only the first {shown:,} are shown. '
+            f'{link(href, "All of them with SPARQL")}.{data}</p>')
+
+
+# --- ontology ----------------------------------------------------------------------------
+
+ONTOLOGY_TERMS = """SELECT ?term ?kind ?label ?comment WHERE {
+  VALUES (?type ?kind) { (owl:Class "class") (rdfs:Class "class") (owl:ObjectProperty "property")
+    (owl:DatatypeProperty "property") (owl:AnnotationProperty "property") (rdf:Property "property") }
+  GRAPH ?g { ?term a ?type }
+  FILTER(STRSTARTS(STR(?g), "https://w3id.org/seccoop/graph/ontology/") && isIRI(?term))
+  OPTIONAL { ?term rdfs:label ?label FILTER(LANG(?label) = "en" || LANG(?label) = "") }
+  OPTIONAL { ?term rdfs:comment ?comment FILTER(LANG(?comment) = "en" || LANG(?comment) = "") }
+}"""
+
+
+def ontology_terms(store: ox.Store) -> dict[str, list[dict]]:
+    """Classes and properties declared in the ontology files, with label, comment, count."""
+    terms: dict[str, dict] = {}
+    for row in select(store, ONTOLOGY_TERMS, prefixes=PREFIXES, use_default_graph_as_union=True):
+        entry = terms.setdefault(row["term"].value, {"iri": row["term"].value,
+                                                      "kind": row["kind"].value,
+                                                      "label": "", "comment": "", "count": 0})
+        entry["label"] = entry["label"] or (row["label"].value if row["label"] else "")
+        entry["comment"] = entry["comment"] or (row["comment"].value if row["comment"] else "")
+    counts = _instance_counts(store)
+    for entry in terms.values():
+        entry["count"] = counts.get(entry["iri"], 0)
+    ordered = sorted(terms.values(), key=lambda e: (e["label"] or e["iri"]).lower())
+    return {"classes": [e for e in ordered if e["kind"] == "class"],
+            "properties": [e for e in ordered if e["kind"] == "property"]}
+
+
+def _instance_counts(store: ox.Store) -> dict[str, int]:
+    query = """SELECT ?t (COUNT(*) AS ?n) WHERE {
+        { SELECT DISTINCT ?s ?t WHERE { ?s a ?t } } } GROUP BY ?t"""
+    counts = {row["t"].value: int(row["n"].value)
+              for row in select(store, query, use_default_graph_as_union=True)}
+    for row in select(store, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p",
+                      use_default_graph_as_union=True):
+        counts.setdefault(row["p"].value, int(row["n"].value))
+    return counts
+
+
+def ontology_page(store: ox.Store, terms: dict[str, list[dict]], urls: Urls,
+                  sections: Sections = NONE) -> str:
+    """Every class and property of the ontology, with its instance (or triple) count."""
+    parts = [f"<h1>Ontology</h1><p>Namespace <code>{esc(SC)}</code> · "
+             f"Data: {downloads(urls, 'ontology')}</p>"]
+    for key, heading, unit in (("classes", "Classes", "instances"), ("properties", "Properties", "triples")):
+        rows = [[_anchor(urls, e), esc(e["comment"]), esc(f"{e['count']:,}")] for e in terms[key]]
+        body = table(["term", "description", unit], rows, css="terms") if rows else \
+            '<p class="note">None declared.</p>'
+        parts.append(f'<section id="{key}"><h2>{heading}</h2>{body}</section>')
+    parts.append(render(sections.ontology, store, urls, terms=terms))
+    return layout(urls, "Ontology", "".join(parts), alternates="ontology",
+                  alternates_title="the ontology")
+
+
+def _anchor(urls: Urls, entry: dict) -> str:
+    iri = entry["iri"]
+    local = iri[len(SC):] if iri.startswith(SC) else iri
+    href = urls.iri(iri)
+    anchor = f' id="{esc(local)}"' if iri.startswith(SC) else ""
+    name = esc(entry["label"] or local)
+    linked = f'<a href="{esc(href)}">{name}</a>' if href else name
+    return f'<span{anchor} class="term">{linked}</span><br><code>{esc(local)}</code>'
+
+
+def individuals_section(store, urls: Urls, **_context) -> str:
+    """Every individual of the graph (``scr:`` resources) with its class and number of facts."""
+    query = f"""SELECT ?i (SAMPLE(?t) AS ?type) (COUNT(DISTINCT ?fact) AS ?n) WHERE {{
+      ?i a ?t FILTER(isIRI(?i) && STRSTARTS(STR(?i), "{SCR}") && STRSTARTS(STR(?t), "{SC}"))
+      ?i ?p ?o BIND(CONCAT(STR(?p), " ", STR(?o)) AS ?fact) }} GROUP BY ?i ORDER BY ?i"""
+    cache: dict = {}
+    rows = [[term_html(urls, term_dict(r["i"]), label_of(store, r["i"], cache)),
+             term_html(urls, term_dict(r["type"]), label_of(store, r["type"], cache)),
+             esc(f"{int(r['n'].value):,}")]
+            for r in select(store, query, use_default_graph_as_union=True)]
+    body = table(["individual", "a", "facts"], rows, css="terms") if rows else \
+        '<p class="note">None.</p>'
+    return f'<section id="individuals"><h2>Individuals ({len(rows):,})</h2>{body}</section>'
+
+
+# --- VoID --------------------------------------------------------------------------------
+
+def void_page(store: ox.Store, turtle: str, urls: Urls) -> str:
+    """The dataset's VoID description for a browser: its named graphs, then the Turtle."""
+    total, classes, properties, graphs = void_counts(store)
+    rows = [[f"<code>{esc(g.value.removeprefix(GRAPH_BASE))}</code>", esc(f"{int(n.value):,}"),
+             esc(f"{int(ns.value):,}")] for g, n, ns in graphs]
+    parts = [
+        "<h1>Dataset description (VoID)</h1>",
+        f"<p>{esc(f'{total:,}')} triples, {len(classes):,} classes, {len(properties):,} "
+        f"properties. Data: {downloads(urls, 'void')}</p>",
+        '<section><h2>Named graphs</h2>'
+        + table(["graph", "triples", "subjects"], rows, css="terms") + "</section>",
+        f'<section><h2>Turtle</h2><pre class="turtle">{esc(turtle)}</pre></section>',
+    ]
+    return layout(urls, "VoID", "".join(parts))
+
+
+# --- explanation -------------------------------------------------------------------------
+
+def explain_page(expl, labels: dict, urls: Urls) -> str:
+    """Why a fact holds (:func:`seccoop.reasoning.explain`): the tree of rules and premises
+    down to asserted facts with their sources; ``labels`` names the terms."""
+    body = (f"<h1>Why does this hold?</h1><p>{_triple_html(urls, expl.triple, labels)}</p>"
+            f'<ul class="explanation">{_tree(urls, expl, labels)}</ul>')
+    return layout(urls, "Explanation", body)
+
+
+def explain_error_page(message: str, urls: Urls) -> str:
+    return layout(urls, "Explanation", f'<h1>Explanation</h1><p class="error">{esc(message)}</p>')
+
+
+def _triple_html(urls: Urls, triple, labels: dict) -> str:
+    return " ".join(term_html(urls, term_dict(t), labels.get(t)) for t in triple)
+
+
+def _tree(urls: Urls, expl, labels: dict) -> str:
+    text = _triple_html(urls, expl.triple, labels)
+    if expl.status == "inferred":
+        premises = "".join(_tree(urls, p, labels) for p in expl.premises)
+        return (f'<li><span class="fact">{text}</span> <span class="rule">inferred by rule '
+                f'<code>{esc(expl.rule)}</code> from</span><ul>{premises}</ul></li>')
+    if expl.status == "asserted":
+        sources = "".join(f'<div class="source">{term_html(urls, term_dict(ox.NamedNode(src)))}'
+                          f'{f" <q>{esc(t)}</q>" if t else ""}</div>' for src, t in expl.sources)
+        return f'<li><span class="fact">{text}</span> <span class="asserted">asserted</span>{sources}</li>'
+    return f'<li><span class="fact">{text}</span> <span class="note">{esc(expl.status)}</span></li>'
