@@ -11,7 +11,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from server_support import ServerProcess, built_project, client_for, make_project
+from server_support import ServerProcess, client_for, make_project
 
 SCR = "https://w3id.org/seccoop/id/"
 SC = "https://w3id.org/seccoop/ontology#"

@@ -12,7 +12,6 @@ import asyncio
 import gzip
 import os
 import resource
-import shutil
 import signal
 import socket
 import subprocess

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import GRAPH_BASE, PREFIXES, SC
+from .namespaces import GRAPH_BASE, PREFIXES, SC
 from .queries import shorten
-from .store import INFERRED_GRAPH
+from .queries import INFERRED_GRAPH
 
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")

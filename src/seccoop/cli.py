@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from .namespaces import __version__
 
 USER_ERROR = 2  # bad input from the user: malformed files, queries, unknown names
 
@@ -543,7 +543,8 @@ def export_command(ctx, fmt, no_inferred, graphs, output):
 
     Example: seccoop export --format jsonld --no-inferred -o seccoop.jsonld
     """
-    from . import INFERRED_GRAPH_IRI, formats
+    from .namespaces import INFERRED_GRAPH_IRI
+    from . import formats
     from .export import export
     from .store import current_build, read_manifest
 

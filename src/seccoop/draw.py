@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from . import SC, SCR
+from .namespaces import SC, SCR
 from .browse import label_of
 from .queries import run_query
 from .render_svg import Diagram, Edge, Event, Link, Network, Node, Ref

@@ -43,11 +43,11 @@ from typing import IO, BinaryIO, Iterable, Iterator, cast
 
 import pyoxigraph as ox
 
-from . import GRAPH_BASE, PREFIXES
+from .namespaces import GRAPH_BASE, PREFIXES
 from .sorting import LineReader, make_sorter
 from .jsonld import JsonLdWriter, context_for, core_context
 from .errors import ExportError
-from .store import INFERRED_GRAPH
+from .queries import INFERRED_GRAPH
 
 FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
 EXTENSIONS = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "trig": "trig",

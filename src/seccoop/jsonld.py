@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, Iterable
 
 import pyoxigraph as ox
 
-from . import PREFIXES, SC
+from .namespaces import PREFIXES, SC
 
 RDF = PREFIXES["rdf"]
 XSD = PREFIXES["xsd"]

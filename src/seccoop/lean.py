@@ -173,7 +173,7 @@ def try_query(argv: list[str]) -> bool:
 
     import pyoxigraph as ox
 
-    from . import PREFIXES
+    from .namespaces import PREFIXES
 
     # pyoxigraph cannot be interrupted inside a query: Ctrl+C ends the process at once.
     signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -14,7 +14,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import GRAPH_BASE, lean
+from .namespaces import GRAPH_BASE
+
+from . import lean
 from .errors import ProjectError
 
 

@@ -17,7 +17,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import PREFIXES, formats
+from .namespaces import INFERRED_GRAPH_IRI, PREFIXES
+
+from . import formats
 from .errors import QueryError
 from .project import Project
 
@@ -26,6 +28,7 @@ RESULT_FORMATS = {f.name: f.ox for f in formats.RESULTS
 GRAPH_FORMATS = {f.name: f.ox for f in formats.RDF if isinstance(f.ox, ox.RdfFormat)}
 SELECT_FORMATS = ("table", *RESULT_FORMATS)
 QUERY_SUFFIXES = (".rq", ".sparql")
+INFERRED_GRAPH = ox.NamedNode(INFERRED_GRAPH_IRI)
 
 
 @dataclass(frozen=True)
@@ -197,10 +200,13 @@ def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
     return QueryResult("graph", value, [])
 
 
+def asserted_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """Every named graph except the inferred one, i.e. the source files."""
+    return sorted((g for g in store.named_graphs() if g != INFERRED_GRAPH), key=lambda g: g.value)
+
+
 def _dataset_options(store: ox.Store, sparql: str, inferred: bool, default_graph_uris,
                      named_graph_uris, base_iri: str | None) -> dict:
-    from .store import INFERRED_GRAPH, asserted_graphs
-
     def kept(iris) -> list[ox.NamedNode]:
         graphs = [ox.NamedNode(iri) for iri in iris]
         return graphs if inferred else [g for g in graphs if g != INFERRED_GRAPH]

@@ -29,7 +29,7 @@ from typing import IO, Callable, Iterable, Mapping, Union
 
 import pyoxigraph as ox
 
-from . import GRAPH_BASE, INFERRED_GRAPH_IRI
+from .namespaces import GRAPH_BASE, INFERRED_GRAPH_IRI
 from .browse import label_of, sources_of
 from .queries import shorten
 from .rules import RDF, VOCAB_NAMESPACES, Closure

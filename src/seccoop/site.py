@@ -29,7 +29,9 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from . import PREFIXES, SC, SCR, formats
+from .namespaces import PREFIXES, SC, SCR
+
+from . import formats
 from .browse import describe, label_of
 from .export import (EXTENSIONS as EXPORT_EXTENSIONS, FORMATS, ExportError, asserted_copy,
                      export, select_graphs)
@@ -39,7 +41,7 @@ from .render.html import esc
 from .render.sections import Sections, pictures
 from .render.urls import DUMP_NAME, Urls
 from .settings import Settings
-from .store import INFERRED_GRAPH
+from .queries import INFERRED_GRAPH
 
 # Per-resource documents: extension -> export format (the endpoint's set).
 DOC_FORMATS = documents.EXTENSIONS

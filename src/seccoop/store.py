@@ -35,12 +35,14 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from . import INFERRED_GRAPH_IRI, PREFIXES, __version__, lean
+from .namespaces import PREFIXES, __version__
+
+from . import lean
+from .queries import INFERRED_GRAPH, asserted_graphs  # noqa: F401  (the store's graphs)
 from .errors import InconsistentGraphError, ResolveError, SourceError
 from .project import Project, find_project, rdf_kind
 
 FORMAT_VERSION = "1"
-INFERRED_GRAPH = ox.NamedNode(INFERRED_GRAPH_IRI)
 KEEP_BUILDS = 2
 BULK_THRESHOLD = 1_000_000  # bytes on disk above which a file is bulk-loaded
 PROGRESS_THRESHOLD = 8_000_000  # bytes on disk above which loading reports its progress  # the current build and the previous one, which a running server may hold open
@@ -487,11 +489,6 @@ def open_store(project: Project | None = None, store_dir: Path | None = None, *,
     if build_dir is None:
         raise FileNotFoundError(f"no store in {store_dir}: run `seccoop build`")
     return ox.Store.read_only(str(build_dir / "oxigraph"))
-
-
-def asserted_graphs(store: ox.Store) -> list[ox.NamedNode]:
-    """Every named graph except the inferred one, i.e. the source files."""
-    return sorted((g for g in store.named_graphs() if g != INFERRED_GRAPH), key=lambda g: g.value)
 
 
 def resolve(store: ox.Store, text: str) -> ox.NamedNode:

@@ -20,7 +20,9 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .. import GRAPH_BASE, INFERRED_GRAPH_IRI, PREFIXES, SC, SCR, __version__, formats
+from ..namespaces import GRAPH_BASE, INFERRED_GRAPH_IRI, PREFIXES, SC, SCR, __version__
+
+from .. import formats
 from ..settings import Settings, public_base
 from .urls import DUMP_NAME
 

@@ -19,7 +19,7 @@ import html
 
 import pyoxigraph as ox
 
-from .. import __version__
+from ..namespaces import __version__
 from ..formats import by_name
 from ..queries import shorten
 from .documents import EXTENSIONS

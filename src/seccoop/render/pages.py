@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .. import PREFIXES, SC, SCR, GRAPH_BASE
+from ..namespaces import PREFIXES, SC, SCR, GRAPH_BASE
 from ..browse import LABEL, RDF_TYPE, Description, Fact, label_of
 from .documents import select, void_counts
 from .html import downloads, esc, layout, link, table, term_dict, term_html

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from .. import SC, SCR
+from ..namespaces import SC, SCR
 
 DUMP_NAME = "seccoop"
 

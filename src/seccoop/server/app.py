@@ -28,7 +28,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import SCR, __version__
+from ..namespaces import SCR, __version__
 from ..browse import describe, label_of
 from ..project import Project, find_project
 from ..queries import named_queries
