@@ -359,7 +359,7 @@ def test_default_graph_uri_alone_names_no_graph(client):
 
 
 def test_inferred_false_composes_with_every_dataset(client, store_of_mini):
-    from seccoop.store import INFERRED_GRAPH_IRI
+    from seccoop.namespaces import INFERRED_GRAPH_IRI
 
     inferred = len(list(store_of_mini.quads_for_pattern(None, None, None,
                                                          ox.NamedNode(INFERRED_GRAPH_IRI))))
@@ -377,3 +377,18 @@ def store_of_mini(mini):
 
     project, store_dir = mini
     return open_store(project, store_dir, auto_build=False)
+
+
+def test_a_long_query_asked_by_a_browser_is_answered_in_place(client):
+    """A 303 to /query?query=... would carry the whole text in its Location: past a few
+    kilobytes the query page is answered in place instead of a link nobody can follow."""
+    padding = "# " + "x" * 60 + "\n"
+    long_query = padding * 300 + MEMBERS
+    r = client.post("/sparql", data={"query": long_query}, headers={"Accept": "text/html"},
+                    follow_redirects=False)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "location" not in r.headers
+    assert SCR + "china" in r.text or "China" in r.text
+    short = client.post("/sparql", data={"query": MEMBERS}, headers={"Accept": "text/html"},
+                        follow_redirects=False)
+    assert short.status_code == 303 and short.headers["location"].startswith("/query?")

@@ -314,6 +314,13 @@ async def query(request: Request) -> Response:
     if sparql.query is None:
         first = named[0].text if named else "SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\nGROUP BY ?class ORDER BY DESC(?n)"
         return HTMLResponse(query_page(server.urls, named, first, sections=server.sections))
+    return await answer_on_query_page(server, sparql)
+
+
+async def answer_on_query_page(server: Server, sparql) -> Response:
+    """The query page with ``sparql``'s results: for /query, and for /sparql when a browser
+    asks for a query too long to be carried in a redirect's link."""
+    named = server.cached("named", lambda: named_queries(server.project))
     view, error, status = await _run_for_page(server, sparql, endpoint_url(server.settings))
     labels = _labeller(server.store)
     page = await run_in_threadpool(query_page, server.urls, named, sparql.query, view,
@@ -389,6 +396,7 @@ def create_app(settings: Settings | None = None, project: Project | None = None,
     app = Starlette(routes=routes(), lifespan=lifespan,
                     exception_handlers={404: _page_not_found, 405: _method_not_allowed})
     app.state.server = server
+    app.state.answer_on_query_page = answer_on_query_page
     # Starlette builds its slash redirects from the Host header; ours are relative.
     app.router.redirect_slashes = False
     app.add_middleware(Guardrails, max_body=settings.max_body, cors=settings.cors,

@@ -31,6 +31,8 @@ from .protocol import (GRAPH_OFFERS, MEDIA_TYPES, RESULT_OFFERS, ProtocolError, 
                        acceptable, content_type, negotiate, parse_get, parse_post,
                        reply_format, syntax_error_body)
 
+# Longer links break in browsers, proxies and our own header cap: answered in place instead.
+LOCATION_LIMIT = 8 * 1024
 ERROR_OFFERS = (("text", "text/plain"), ("json", "application/json"),
                 ("json", "application/sparql-results+json"))
 
@@ -138,7 +140,10 @@ async def sparql_endpoint(request: Request) -> Response:
         return error_response(request, verdict.status, verdict.message)
     if "html" in (result_fmt, graph_fmt):  # a browser: the query page shows the results
         params = {"query": sparql.query, **({} if sparql.inferred else {"inferred": "false"})}
-        return RedirectResponse("/query?" + urlencode(params), 303)
+        location = "/query?" + urlencode(params)
+        if len(location) <= LOCATION_LIMIT:
+            return RedirectResponse(location, 303)
+        return await request.app.state.answer_on_query_page(server, sparql)
     return await _run(request, server, sparql, result_fmt, graph_fmt)
 
 
