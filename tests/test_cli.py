@@ -476,3 +476,19 @@ def test_a_timeline_with_nothing_to_draw_says_so(env, tmp_path):
                                       "-o", str(tmp_path / "t.svg")])
     assert result.exit_code == 2 and "nothing to draw" in result.output
     assert not (tmp_path / "t.svg").exists()
+
+
+def test_no_reasoning_does_not_stick(env):
+    """A plain build after build --no-reasoning reasons again; meanwhile commands say the
+    store holds no inferences."""
+    project, store = env
+    unreasoned = run(*env, "build", "--force", "--no-reasoning")
+    assert unreasoned.exit_code == 0
+    noted = run(*env, "query", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "-f", "csv")
+    assert "--no-reasoning" in noted.stderr
+    again = run(*env, "build")
+    assert "up to date" not in again.output + again.stderr
+    from seccoop.store import current_build, read_manifest
+
+    assert read_manifest(current_build(store))["reasoned"] is True
+    assert "--no-reasoning" not in run(*env, "query", "sco-members", "-f", "csv").stderr

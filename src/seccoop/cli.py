@@ -58,7 +58,18 @@ class Context:
                 click.echo(f"warning: rebuild failed, using the previous store: "
                            f"{error.format_message()}", err=True)
         with user_errors():
-            return open_store(self.project, self.store_dir, auto_build=False)
+            store = open_store(self.project, self.store_dir, auto_build=False)
+        _warn_if_unreasoned(self.store_dir)
+        return store
+
+
+def _warn_if_unreasoned(store_dir: Path) -> None:
+    from .store import current_build, read_manifest
+
+    build_dir = current_build(store_dir)
+    if build_dir is not None and not read_manifest(build_dir).get("reasoned", True):
+        click.echo("note: this store was built with --no-reasoning: it holds no inferred "
+                   "triples (seccoop build adds them)", err=True)
 
 
 def _fresh(ctx: Context) -> bool:

@@ -352,8 +352,11 @@ def build(project: Project | None = None, store_dir: Path | None = None, *, forc
         if not force and is_fresh(project, store_dir):
             build_dir = current_build(store_dir)
             manifest = read_manifest(build_dir)
-            return BuildReport(build_dir, False, manifest["graphs"], manifest.get("inferred", 0),
-                               manifest.get("reasoned", False), 0.0)
+            # A build made with --no-reasoning is not what a plain build asks for.
+            if manifest.get("reasoned", False) or not reason:
+                return BuildReport(build_dir, False, manifest["graphs"],
+                                   manifest.get("inferred", 0), manifest.get("reasoned", False),
+                                   0.0)
         _remove_stale_temporaries(store_dir)
         return _build_new(project, store_dir, reason, allow_inconsistent, progress)
 
