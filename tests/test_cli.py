@@ -492,3 +492,22 @@ def test_no_reasoning_does_not_stick(env):
 
     assert read_manifest(current_build(store))["reasoned"] is True
     assert "--no-reasoning" not in run(*env, "query", "sco-members", "-f", "csv").stderr
+
+
+def test_serve_on_a_port_in_use_is_one_clear_line(env):
+    import socket
+
+    project, store = env
+    run(*env, "build")
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    try:
+        port = taken.getsockname()[1]
+        done = subprocess.run([shutil.which("seccoop"), "--project", str(project), "--store",
+                               str(store), "serve", "--port", str(port)],
+                              capture_output=True, text=True, timeout=120)
+    finally:
+        taken.close()
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"127.0.0.1:{port}" in done.stderr and "in use" in done.stderr

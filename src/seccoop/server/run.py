@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -10,8 +11,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+from ..errors import SeccoopError
 from ..project import Project
 from ..settings import Settings
+
+
+class CannotServe(SeccoopError):
+    """The address cannot be listened on (in use, or not this machine's)."""
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -22,7 +28,13 @@ def bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        reason = "the port is in use" if error.errno == errno.EADDRINUSE else error.strerror
+        raise CannotServe(f"cannot serve on {host}:{port}: {reason} "
+                          "(choose another with --port or --host)") from None
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
