@@ -64,6 +64,18 @@ def test_explain(client):
     assert client.get("/explain", params={"s": "x"}).status_code == 400
 
 
+def test_explain_takes_prefixed_names_and_labels(client):
+    """As the CLI's explain does: scr:sco, rdf:type, sc:Organisation, or a label."""
+    for s, p, o in (("scr:sco", "rdf:type", "sc:Organisation"),
+                    ("Shanghai Cooperation Organisation", "rdf:type", "sc:Organisation")):
+        r = client.get("/explain", params={"s": s, "p": p, "o": o},
+                       headers={"Accept": "application/json"})
+        assert r.status_code == 200 and r.json()["status"] == "inferred", r.text
+    r = client.get("/explain", params={"s": "Shanghai Cooperation Organisaton", "p": "rdf:type",
+                                        "o": "sc:Organisation"}, headers={"Accept": "application/json"})
+    assert r.status_code == 400 and "Shanghai Cooperation Organisation" in r.text
+
+
 def test_explanations_share_one_closure(tmp_path_factory, monkeypatch):
     from seccoop import reasoning
 

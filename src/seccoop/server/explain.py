@@ -27,16 +27,22 @@ from starlette.responses import HTMLResponse, Response
 
 from ..render.pages import explain_error_page, explain_page
 from ..render.urls import Urls
+from ..errors import ResolveError
 from .protocol import negotiate
 
 OFFERS = (("html", "text/html"), ("json", "application/json"))
 
 
-def parse_term(text: str):
-    """An RDF term from N-Triples syntax (``<iri>``, ``"literal"@en``) or a bare IRI."""
+def parse_term(text: str, store: ox.Store | None = None):
+    """An RDF term from N-Triples syntax (``<iri>``, ``"literal"@en``), a full IRI, or (with
+    ``store``) a prefixed name or a label, as the CLI's ``explain`` takes them."""
     text = text.strip()
     if not text.startswith(("<", '"', "_:")):
-        return ox.NamedNode(text)
+        if store is None or "://" in text or text.startswith("urn:"):
+            return ox.NamedNode(text)
+        from ..store import resolve
+
+        return resolve(store, text)
     triple = next(iter(ox.parse(f"<urn:s> <urn:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES)))
     return triple.object
 
@@ -46,15 +52,18 @@ async def explain_endpoint(request: Request) -> Response:
 
     fmt = negotiate(request.headers.get("accept"), OFFERS) or "json"
     params = request.query_params
+    server = request.app.state.server
     try:
-        s, p, o = (parse_term(params[name]) for name in ("s", "p", "o"))
+        s, p, o = (parse_term(params[name], server.store) for name in ("s", "p", "o"))
         if not isinstance(p, ox.NamedNode) or isinstance(s, ox.Literal):
             raise ValueError("the subject must be an IRI or blank node and the predicate an IRI")
     except KeyError:
         return _error(fmt, 400, "give the fact as s=, p= and o= (N-Triples terms or IRIs)")
+    except ResolveError as error:
+        close = "; ".join(f"{label} <{iri}>" for iri, label in error.candidates[:5])
+        return _error(fmt, 400, f"{error}" + (f" (similar: {close})" if close else ""))
     except (ValueError, SyntaxError) as error:
         return _error(fmt, 400, f"not an RDF term: {error}")
-    server = request.app.state.server
     try:
         explainer = await asyncio.wait_for(asyncio.shield(_explainer(server)),
                                            server.settings.timeout)
