@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -188,3 +190,33 @@ def assert_repeats_alike(client, query: str, accept: str, then: str, times: int 
         assert again.status_code == 200 and again.headers["x-seccoop-path"] == then
         assert again.content == first.content
         assert again.headers["content-type"] == first.headers["content-type"]
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections made to it (each closed at
+    once): the witness that nothing the tests send makes the server call out."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = False
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        self._stop = True
+        self._thread.join()
+        self.sock.close()

@@ -8,8 +8,6 @@ listener on 127.0.0.1 (it connects); then the guard must find it, and a real
 from __future__ import annotations
 
 import itertools
-import socket
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -19,38 +17,9 @@ import pytest
 
 from seccoop.server import guard
 from seccoop.sparqlscan import TooComplex, find_service
-from server_support import ServerProcess, make_project
+from server_support import Listener, ServerProcess, make_project
 
 TARGET = "http://127.0.0.1:{port}/sparql"
-
-
-class Listener:
-    """Counts TCP connections to a port on 127.0.0.1; each is closed at once."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = False
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self):
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self):
-        self._stop = True
-        self._thread.join()
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server_support import ServerProcess, make_project
+from server_support import Listener, ServerProcess, make_project
 
 CROSS_PRODUCT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY RAND() LIMIT 1"
 # Counts a three-way cross product without holding it: runs for ever in constant memory.
@@ -206,28 +206,6 @@ def test_workers_2_through_the_installed_script(tmp_path):
 
 
 # --- no network from query processes -------------------------------------------------------
-
-class Listener:
-    """A TCP listener on 127.0.0.1 counting the connections made to it."""
-
-    def __init__(self):
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.sock.close()
-
 
 def test_unguarded_service_makes_no_connection(store_dir):
     """The guard is bypassed on purpose: the query goes straight to a query process."""

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from server_support import ServerProcess, cpu_seconds, make_project
+from server_support import Listener, ServerProcess, cpu_seconds, make_project
 
 TIMEOUT = 2
 
@@ -20,35 +20,6 @@ def server(tmp_path_factory):
     with ServerProcess(root, tmp_path_factory.mktemp("safety-store"),
                        "--timeout", str(TIMEOUT), "--max-body", "5000") as running:
         yield running
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that counts the connections it receives."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = False
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self):
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self):
-        self._stop = True
-        self._thread.join()
-        self.sock.close()
 
 
 def test_ssrf_probes_make_no_connection(server):
