@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from . import formats
 from .namespaces import __version__
 
 USER_ERROR = 2  # bad input from the user: malformed files, queries, unknown names
@@ -222,10 +223,9 @@ def build(ctx, force, no_reasoning, allow_inconsistent):
 
 @cli.command()
 @click.argument("query")
-@format_option(("table", "csv", "tsv", "json", "xml",
-                "turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"),
-               "Output format: table|csv|tsv|json|xml for SELECT/ASK, "
-               "turtle|ntriples|nquads|trig|jsonld|rdfxml for CONSTRUCT/DESCRIBE.")
+@format_option(("table", *formats.names("results"), *formats.names("rdf")),
+               f"Output format: {'|'.join(('table', *formats.names('results')))} for SELECT/ASK, "
+               f"{'|'.join(formats.names('rdf'))} for CONSTRUCT/DESCRIBE.")
 @inferred_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output (its extension names the "
@@ -538,8 +538,8 @@ def serve(ctx, **options):
 # --- export commands ---
 
 @cli.command("export")
-@format_option(("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"),
-               "Syntax: turtle (default), ntriples, nquads, trig, jsonld or rdfxml. "
+@format_option(formats.names("rdf"),
+               f"Syntax: {', '.join(formats.names('rdf'))} (default turtle). "
                "nquads and trig keep the named graphs; the others write their union.")
 @inferred_option
 @click.option("--graph", "-g", "graphs", multiple=True, metavar="G",

@@ -43,16 +43,16 @@ from typing import IO, BinaryIO, Iterable, Iterator, cast
 
 import pyoxigraph as ox
 
+from . import formats
 from .namespaces import GRAPH_BASE, PREFIXES
 from .sorting import LineReader, make_sorter
 from .jsonld import JsonLdWriter, context_for, core_context
 from .errors import ExportError
 from .queries import INFERRED_GRAPH
 
-FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
-EXTENSIONS = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "trig": "trig",
-              "jsonld": "jsonld", "rdfxml": "rdf"}
-QUAD_FORMATS = {"nquads", "trig"}
+FORMATS = formats.names("rdf")
+EXTENSIONS = {f.name: f.extension for f in formats.RDF}
+QUAD_FORMATS = {f.name for f in formats.RDF if f.datasets and f.name != "jsonld"}
 VANN = "http://purl.org/vocab/vann/"
 
 

@@ -71,6 +71,11 @@ RESULTS = (
     Format("tsv", "results", ox.QueryResultsFormat.TSV),
 )
 ALL = RDF + RESULTS
+# The syntaxes a project's source files may be written in (read, never served), by the
+# kind names of lean.RDF_SUFFIXES (which stays stdlib-only for the fast query path).
+SOURCE_SYNTAXES: dict[str, ox.RdfFormat] = {
+    **{f.name: f.ox for f in RDF if isinstance(f.ox, ox.RdfFormat) and not f.datasets},
+    "jsonld": ox.RdfFormat.JSON_LD, "n3": ox.RdfFormat.N3}
 # A results format asked for a CONSTRUCT/DESCRIBE means the RDF syntax of the same family.
 GRAPH_TWIN = {"json": "jsonld", "xml": "rdfxml"}
 

@@ -37,7 +37,7 @@ import pyoxigraph as ox
 
 from .namespaces import PREFIXES, __version__
 
-from . import lean
+from . import formats, lean
 from .queries import INFERRED_GRAPH, asserted_graphs  # noqa: F401  (the store's graphs)
 from .errors import InconsistentGraphError, ResolveError, SourceError
 from .project import Project, find_project, rdf_kind
@@ -47,9 +47,7 @@ KEEP_BUILDS = 2
 BULK_THRESHOLD = 1_000_000  # bytes on disk above which a file is bulk-loaded
 PROGRESS_THRESHOLD = 8_000_000  # bytes on disk above which loading reports its progress  # the current build and the previous one, which a running server may hold open
 
-_OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-               "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD,
-               "n3": ox.RdfFormat.N3}
+_OX_FORMATS = formats.SOURCE_SYNTAXES
 
 Progress = Callable[[int, int], None]
 
