@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import re
 
+from . import formats
+
 # Extension -> media type, in the order a rank prefers them (HTML last).
-TARGETS = (("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
-           ("nt", "application/n-triples"), ("rdf", "application/rdf+xml"),
-           ("nq", "application/n-quads"), ("trig", "application/trig"), ("html", "text/html"))
+TARGETS = (*((formats.by_name(name).extension, formats.by_name(name).media_type)
+             for name in ("turtle", "jsonld", "ntriples", "rdfxml", "nquads", "trig")),
+           ("html", "text/html"))
 # The extensionless paths that negotiate (relative to the site's base path).
 PATHS = r"id/[^/]+|ontology|ontology/[^/]+|void"
 # Ranks, best first: q=1 (or no q), q=0.9.., ..., q=0.1.., any other q > 0.
