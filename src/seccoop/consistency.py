@@ -209,7 +209,8 @@ def format_inconsistencies(problems: list[Inconsistency]) -> str:
     for n, p in enumerate(problems, 1):
         lines.append(f"{n}. [{p.kind}] {p.message}")
         labels = p.labels
-        for triple, expl, sources in zip(p.triples, p.explanations or [None] * len(p.triples), p.sources):
+        explanations: list[Explanation | None] = [*p.explanations] or [None] * len(p.triples)
+        for triple, expl, sources in zip(p.triples, explanations, p.sources):
             how = f"inferred by {expl.rule}" if expl and expl.status == "inferred" else "asserted"
             lines.append(f"   - {format_triple(triple, labels)}  ({how})")
             for src, text in dict.fromkeys(sources):

@@ -13,7 +13,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -202,7 +202,9 @@ def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
 
 def asserted_graphs(store: ox.Store) -> list[ox.NamedNode]:
     """Every named graph except the inferred one, i.e. the source files."""
-    return sorted((g for g in store.named_graphs() if g != INFERRED_GRAPH), key=lambda g: g.value)
+    # A build loads every source into a graph named by IRI, so no graph here is a blank node.
+    graphs = cast("list[ox.NamedNode]", list(store.named_graphs()))
+    return sorted((g for g in graphs if g != INFERRED_GRAPH), key=lambda g: g.value)
 
 
 def _dataset_options(store: ox.Store, sparql: str, inferred: bool, default_graph_uris,

@@ -81,6 +81,7 @@ import subprocess
 import sys
 import time
 from collections import OrderedDict, deque
+from typing import IO, cast
 
 from ..errors import QueryCrashed, QueryRefused, QueryTimeout
 
@@ -91,6 +92,12 @@ SLOW_MEMORY = 4096         # job hashes remembered as slow (express lane refused
 # Deaths that mean "out of memory" under RLIMIT_AS: the engine aborts when an allocation
 # fails; a failed stack or mmap growth can also end in SIGSEGV or SIGBUS.
 MEMORY_DEATHS = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS)
+
+
+def _pipes(proc: subprocess.Popen) -> tuple[IO[bytes], IO[bytes]]:
+    """The child's stdin and stdout, which are pipes: it is started with stdin=stdout=PIPE."""
+    assert proc.stdin is not None and proc.stdout is not None
+    return proc.stdin, proc.stdout
 
 
 class QueryProcess:
@@ -106,8 +113,9 @@ class QueryProcess:
         self.proc, self.loop, self.express, self.on_exit = proc, loop, express, on_exit
         self.killed = self.dead = False
         self.isolation, self.memory_limit = "", None
-        self._fd_out = proc.stdin.fileno()
-        self._fd_in = proc.stdout.fileno()
+        stdin, stdout = _pipes(proc)
+        self._fd_out = stdin.fileno()
+        self._fd_in = stdout.fileno()
         os.set_blocking(self._fd_in, False)
         self._buffer = bytearray()
         # The first frame is the process saying it is ready: wait for it from the start.
@@ -127,11 +135,12 @@ class QueryProcess:
         except BaseException:
             proc.kill()
             proc.wait()
-            proc.stdin.close()
-            proc.stdout.close()
+            for pipe in _pipes(proc):
+                pipe.close()
             raise
         try:
-            hello = marshal.loads(await asyncio.wait_for(self._waiter, START_TIMEOUT))
+            ready = cast(asyncio.Future, self._waiter)  # __init__ set it: nothing has run since
+            hello = marshal.loads(await asyncio.wait_for(ready, START_TIMEOUT))
         except BaseException:
             self.kill()
             await self.reap()
@@ -203,7 +212,7 @@ class QueryProcess:
         self.on_exit = None
         self.loop.remove_reader(self._fd_in)
         await self.loop.run_in_executor(None, self.proc.wait)
-        for pipe in (self.proc.stdin, self.proc.stdout):
+        for pipe in _pipes(self.proc):
             try:
                 pipe.close()
             except OSError:
@@ -383,6 +392,7 @@ class QueryPool:
             if cpu > self.express_seconds:
                 self._mark_slow(key)
             return _checked((reply, seconds))
+        raise AssertionError("unreachable: itertools.count() never ends")
 
     async def _call(self, proc: QueryProcess, request: tuple, limit: float,
                     express_cut: bool) -> tuple:

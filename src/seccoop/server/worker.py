@@ -58,7 +58,8 @@ class _TooBig(Exception):
 MAX_BYTES = 0  # the byte cap of a reply in this process (0: none); set by serve()
 
 
-def _check_size(data: bytes) -> bytes:
+def _check_size(data: bytes | None) -> bytes:
+    assert data is not None  # a serialiser called without an output returns bytes
     if MAX_BYTES and len(data) > MAX_BYTES:
         raise _TooBig()
     return data
