@@ -142,8 +142,8 @@ def _canonical_lines(aside: list[bytes], quads: bool) -> list[bytes]:
     if not aside:
         return []
     if quads:  # "<g> s p o .\n" -> "s p o <g> .\n" for the N-Quads parser
-        text = b"".join(l[l.index(b"> ") + 2:-3] + b" " + l[:l.index(b"> ") + 1] + b" .\n"
-                        if not l.startswith(b"<> ") else l[3:] for l in aside)
+        text = b"".join(line[line.index(b"> ") + 2:-3] + b" " + line[:line.index(b"> ") + 1] + b" .\n"
+                        if not line.startswith(b"<> ") else line[3:] for line in aside)
     else:
         text = b"".join(aside)
     dataset = ox.Dataset(ox.parse(text, format=ox.RdfFormat.N_QUADS))
@@ -198,7 +198,7 @@ def _triples(stream: IO[bytes]) -> Iterator[ox.Quad]:
 def _graph_groups(stream: BinaryIO) -> Iterator[tuple[ox.NamedNode | ox.DefaultGraph,
                                                       Iterator[bytes]]]:
     """(graph, lines without the graph token) for the quads-mode stream."""
-    for token, lines in groupby(stream, key=lambda l: l[:l.index(b"> ") + 1]):
+    for token, lines in groupby(stream, key=lambda line: line[:line.index(b"> ") + 1]):
         graph = ox.NamedNode(token[1:-1].decode()) if token != b"<>" else ox.DefaultGraph()
         cut = len(token) + 1
         yield graph, (line[cut:] for line in lines)
@@ -345,8 +345,8 @@ def serialize_triples(triples: Iterable[ox.Triple], fmt: str, *,
     """A small in-memory graph (one resource's description) in the same deterministic form;
     the quad formats (N-Quads, TriG) put it in the default graph."""
     text = _ntriples(triples)
-    blank = [l for l in text.splitlines(keepends=True) if _has_blank(l)]
-    lines = {l for l in text.splitlines(keepends=True) if not _has_blank(l)}
+    blank = [line for line in text.splitlines(keepends=True) if _has_blank(line)]
+    lines = {line for line in text.splitlines(keepends=True) if not _has_blank(line)}
     lines.update(_canonical_lines(blank, quads=False))
     token = b"<> " if fmt in QUAD_FORMATS else b""  # the default graph, in quads mode
     out = io.BytesIO()

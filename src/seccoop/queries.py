@@ -257,18 +257,20 @@ def _query_dataset(sparql: str, base_iri: str | None) -> tuple[list[str], list[s
 _SPARQL_LOCATION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
 
-_PREFIXED_NAME_END = re.compile(r"([^\s:<>(){}\[\]\"'#,;=!&|^*+/?$@~`]*):[^\s<>(){}\[\]\"'#,;=!&|^*+/?$@~`]*$")
+_PREFIXED_NAME_END = re.compile(r"([^\s:<>(){}\[\]\"'#,;=!&|^*+/?$@~`]*)"
+                                r":[^\s<>(){}\[\]\"'#,;=!&|^*+/?$@~`]*$")
 
 
 def syntax_message(error: SyntaxError, sparql: str | None = None) -> str:
     """``SPARQL syntax error at line L, column C: reason`` with the expected-token list
     clipped; an undeclared prefix is named.
 
-    >>> try:
+    >>> try:  # doctest: +NORMALIZE_WHITESPACE
     ...     ox.Store().query("SELECT * WHERE { ?s foo:bar ?o }")
     ... except SyntaxError as error:
     ...     print(syntax_message(error, "SELECT * WHERE { ?s foo:bar ?o }"))
-    SPARQL syntax error at line 1, column 28: the prefix 'foo:' is not declared (declare it with PREFIX foo: <...>)
+    SPARQL syntax error at line 1, column 28: the prefix 'foo:' is not declared
+    (declare it with PREFIX foo: <...>)
     """
     text = str(error)
     match = _SPARQL_LOCATION.search(text)

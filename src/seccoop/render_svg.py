@@ -194,7 +194,8 @@ def _lane_label(lane: Ref | None, y: float, height: float, link: Link) -> str:
 
 def _time_grid(first, end, origin, scale, top, bottom, per_month) -> list[str]:
     lines, labels = [], []
-    for year, month, pos in layout.month_starts(first, end) + [(end, 1, layout.month_starts(end, end + 1)[0][2])]:
+    closing = (end, 1, layout.month_starts(end, end + 1)[0][2])  # the line after the last year
+    for year, month, pos in layout.month_starts(first, end) + [closing]:
         x = LANE_X + (pos - origin) * scale
         strong = month == 1
         lines.append(tag("line", x1=n(x), y1=n(top - (18 if strong else 4)), x2=n(x), y2=n(bottom),
@@ -416,8 +417,8 @@ def _ontology_lanes(diagram, rows, order):
              if c in rows and p in rows and tree_parent.get(c) != p]
     lanes += [("property", prop, d, r) for prop, d, r in diagram.properties if d in rows and r in rows]
     # Short arrows nearest the tree: fewer crossings.
-    return sorted(lanes, key=lambda l: (abs(rows[l[2]][1] - rows[l[3]][1]), l[0], l[1].label.lower(),
-                                        l[1].iri, l[2], l[3]))
+    return sorted(lanes, key=lambda lane: (abs(rows[lane[2]][1] - rows[lane[3]][1]), lane[0],
+                                           lane[1].label.lower(), lane[1].iri, lane[2], lane[3]))
 
 
 def _tree_link(iri, parents, rows, order, labels) -> list[str]:
