@@ -74,7 +74,7 @@ def test_stated_facts_present(store, fact):
     "scr:asean-plus-three <https://schema.org/sameAs> ?x",
     "?x sc:memberOf|sc:hasMember ?y",                                # derived, never asserted
     "?x <http://www.w3.org/2002/07/owl#sameAs> ?y",
-    # issue 13: nothing neither source states
+    # nothing neither source states
     "?x sc:locatedIn|sc:tookPlaceIn ?region . ?region a sc:Region",       # UN M49 regions: no source
     "?x ?p scr:un-m49",
     "scr:beijing sc:locatedIn ?x",                                   # no source names its country

@@ -31,7 +31,7 @@ from .layout import parse_when
 GROUPS = ("Forum", "State", "InternationalOrganization", "GovernmentBody", "Actor", "Agreement",
           "Meeting", "MeetingSeries", "Contribution", "City", "Facility", "Place",
           "CooperationField", "OfficialRole", "Membership", "Source", "SourceDocument", "Paragraph")
-# What the whole-graph picture shows (the issue: actors, forums and agreements; meetings tie them).
+# What the whole-graph picture shows: actors, forums and agreements; meetings tie them.
 WHOLE_GRAPH = ("Actor", "Forum", "Agreement", "Meeting")
 HIDDEN_PREDICATES = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#" + p
                      for p in ("type", "subject", "predicate", "object")}

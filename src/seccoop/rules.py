@@ -1,26 +1,12 @@
 """A semi-naive OWL 2 RL rule engine over interned N-Triples terms.
 
-Why our own engine rather than ``reasonable`` (plus supplementary rules) or owlrl:
-
-* owlrl is complete but re-evaluates every rule on every triple each cycle (~50x slower).
-* ``reasonable`` is fast in Rust, but misses scm-svf1-style inferences, and its Python API
-  speaks rdflib terms only: converting ~170k triples of LUBM(1) back and forth (and
-  dedupe against the asserted triples) cost as much as the reasoning itself, so the
-  store -> closure -> store pipeline could not stay under 1.5x its bare closure time.
-* This engine reads the store as N-Triples text (``Store.dump`` is Rust-fast), interns
-  each term string as an int, and runs a worklist (semi-naive) evaluation: every triple
-  is joined against the indexes exactly once, when it is popped, so each rule instance is
-  found when its last premise arrives.  The result is written back as N-Quads text and
-  parsed by pyoxigraph (``rename_blank_nodes=False`` keeps blank nodes identical).
-* The same engine records, for each derived triple, the rule and premises of its first
-  derivation.  Records are well-founded (premises were in the store before the
-  conclusion), so explanations never cycle.
-
-The rule set mirrors the OWL 2 RL/RDF rules (tables 4-9 of the profile) the way owlrl
-applies them without axiomatic triples (scm-cls only for ``owl:Class``, scm-op for
-object/datatype properties and ``rdf:Property``), so the closure contains owlrl's.
-Consistency rules (eq-diff*, cax-dw, prp-irp, ...) are checked on the closure, in
-:mod:`seccoop.consistency`.
+It reads the store as N-Triples text, interns each term as an int and runs a worklist
+evaluation: every triple is joined against the indexes once, when it is popped, so each
+rule instance is found when its last premise arrives. ``record=True`` keeps the rule and
+premises of each triple's first derivation (well-founded, so explanations never cycle).
+The rules mirror tables 4-9 of the OWL 2 RL/RDF profile as owlrl applies them without
+axiomatic triples, so the closure contains owlrl's; consistency rules are checked in
+:mod:`seccoop.consistency`. Why not ``reasonable`` or owlrl: docs/design.md.
 
 Example::
 
