@@ -119,7 +119,8 @@ def closure_store():
 
 def select(store, query: str) -> list[tuple]:
     """Run a SELECT on the union of the named graphs; rows as tuples of plain strings (None if unbound)."""
-    res = store.query(PREFIXES + query if "PREFIX sc:" not in query else query, use_default_graph_as_union=True)
+    res = store.query(PREFIXES + query if "PREFIX sc:" not in query else query,
+                      use_default_graph_as_union=True)
     return [tuple(None if t is None else t.value for t in row) for row in res]
 
 

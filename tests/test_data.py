@@ -14,9 +14,9 @@ def store():
 
 def test_sentences_match_the_source_text(store):
     source = shared_path("sources", "regional-security-cooperation-2008.txt")
-    lines = [l for l in source.read_text(encoding="utf-8").split("\n") if not l.startswith("#")]
+    lines = [line for line in source.read_text(encoding="utf-8").split("\n") if not line.startswith("#")]
     headings = {"Regional Cooperation", "Brief Info", "Regional Security Cooperation"}
-    paras = [l.strip() for l in lines if l.strip() and l.strip() not in headings]
+    paras = [line.strip() for line in lines if line.strip() and line.strip() not in headings]
     expected = {}
     for pi, p in enumerate(paras, 1):
         for si, s in enumerate(re.split(r"(?<=\.)\s+(?=[A-Z])", p), 1):
@@ -34,7 +34,8 @@ def test_paragraph_structure(store):
 
 
 def ask(store, q):
-    return bool(store.query("PREFIX sc: <https://w3id.org/seccoop/ontology#> PREFIX scr: <https://w3id.org/seccoop/id/> "
+    return bool(store.query("PREFIX sc: <https://w3id.org/seccoop/ontology#> "
+                            "PREFIX scr: <https://w3id.org/seccoop/id/> "
                             "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> ASK {" + q + "}",
                             use_default_graph_as_union=True))
 
@@ -47,11 +48,13 @@ def ask(store, q):
     'scr:china-asean-summit-2007 sc:month "2007-01"^^xsd:gYearMonth',
     'scr:apt-summit-2007 sc:month "2007-11"^^xsd:gYearMonth',
     # distinct verbs stay distinct facts
-    "scr:arf-guidelines-disaster-relief sc:proposedBy scr:china ; sc:draftedBy scr:china ; sc:adoptedAt scr:arf-ministerial-meeting-14",
+    "scr:arf-guidelines-disaster-relief sc:proposedBy scr:china ; sc:draftedBy scr:china ; "
+    "sc:adoptedAt scr:arf-ministerial-meeting-14",
     "scr:agreement-counter-terrorism-training sc:finalizedBy scr:china",
     "scr:action-plan-information-security sc:formulatedBy scr:china",
     "scr:agreement-joint-military-exercises sc:signedBy scr:russia",
-    "scr:treaty-long-term-good-neighborly-relations sc:concludedAt scr:bishkek-summit-2007 ; sc:concludedBy scr:uzbekistan",
+    "scr:treaty-long-term-good-neighborly-relations sc:concludedAt scr:bishkek-summit-2007 ; "
+    "sc:concludedBy scr:uzbekistan",
     "scr:cadsds-2008 sc:host scr:china",
     'scr:bishkek-summit-2007 sc:month "2007-08"^^xsd:gYearMonth ; sc:startDate "2007-08-16"^^xsd:date',
 ])
@@ -71,7 +74,7 @@ def test_stated_facts_present(store, fact):
     "scr:asean-plus-three <https://schema.org/sameAs> ?x",
     "?x sc:memberOf|sc:hasMember ?y",                                # derived, never asserted
     "?x <http://www.w3.org/2002/07/owl#sameAs> ?y",
-    # issue 13: nothing neither source states
+    # nothing neither source states
     "?x sc:locatedIn|sc:tookPlaceIn ?region . ?region a sc:Region",       # UN M49 regions: no source
     "?x ?p scr:un-m49",
     "scr:beijing sc:locatedIn ?x",                                   # no source names its country

@@ -68,7 +68,8 @@ def test_timeline_is_well_formed_with_one_mark_per_meeting(timeline):
 
 
 def test_timeline_dates_follow_the_sources(timeline):
-    marks = {g.get("data-iri"): g for g in groups(parse(timeline), "event") if g.get("data-kind") == "meeting"}
+    marks = {g.get("data-iri"): g for g in groups(parse(timeline), "event")
+             if g.get("data-kind") == "meeting"}
     for slug, month in {**MEETINGS_2007, **MEETINGS_2008}.items():
         assert marks[SCR + slug].get("data-date").startswith(month), slug
 

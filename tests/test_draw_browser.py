@@ -125,7 +125,7 @@ def test_clicking_a_timeline_mark_opens_its_entity_page(page, site):
     assert "Senior Defense Scholars" in page.locator("h1").inner_text()
 
 
-# --- the real web server (issue 4), with the pictures in its pages ----------------------------
+# --- the real web server, with the pictures in its pages ----------------------------------------
 
 @pytest.fixture(scope="module")
 def server(project, store_dir):

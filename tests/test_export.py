@@ -47,7 +47,7 @@ scr:s1 sc:text "Rex knows Ada."@en .
 DATA_B = """<https://w3id.org/seccoop/id/ada> <http://www.w3.org/2000/01/rdf-schema#label> "Ada"@en .
 <https://w3id.org/seccoop/id/rex> <https://w3id.org/seccoop/ontology#knows> <https://w3id.org/seccoop/id/ada> .
 _:x <https://w3id.org/seccoop/ontology#about> <https://w3id.org/seccoop/id/ada> .
-"""
+"""  # noqa: E501 (N-Triples holds one statement per line: this data must stay long)
 
 OX = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
       "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
@@ -156,9 +156,9 @@ def test_output_is_sorted_deduplicated_and_canonical(tiny):
     _, store = tiny
     lines = dump(store, "ntriples").splitlines()
     assert lines == sorted(set(lines))
-    assert sum(1 for l in lines if l.endswith(b"<https://w3id.org/seccoop/id/ada> .")
-               and b"#knows>" in l and l.startswith(b"<")) == 1  # stated in two files
-    labels = {l.split()[0] for l in lines if l.startswith(b"_:")}
+    assert sum(1 for line in lines if line.endswith(b"<https://w3id.org/seccoop/id/ada> .")
+               and b"#knows>" in line and line.startswith(b"<")) == 1  # stated in two files
+    labels = {line.split()[0] for line in lines if line.startswith(b"_:")}
     assert labels and all(label.startswith(b"_:c14n") for label in labels)
 
 
@@ -190,8 +190,8 @@ def test_graph_selection_by_path_iri_and_inferred(tiny):
     by_iri = dump(store, "nquads", graphs=["https://w3id.org/seccoop/graph/data/b.nt"])
     assert by_path == by_iri and len(by_path.splitlines()) == 3
     only_inferred = dump(store, "nquads", graphs=["inferred"])
-    assert all(l.endswith(b"<https://w3id.org/seccoop/graph/inferred> .")
-               for l in only_inferred.splitlines())
+    assert all(line.endswith(b"<https://w3id.org/seccoop/graph/inferred> .")
+               for line in only_inferred.splitlines())
     assert dump(store, "nquads", graphs=["inferred"], inferred=False) == b""
     with pytest.raises(ExportError, match="no graph"):
         dump(store, "turtle", graphs=["data/nope.ttl"])

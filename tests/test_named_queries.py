@@ -45,7 +45,8 @@ EXPECTED = {
         ("sco", "field-security"), ("sco", "field-information-security"), ("sco", "field-justice"),
         ("sco", "field-defence"), ("sco", "field-law-enforcement"),            # p1-s2..s4
         ("sco", "field-arms-trafficking"), ("sco", "field-counter-terrorism"),  # agreement titles
-        ("arf", "field-maritime-security"), ("arf", "field-narcotics-control"), ("arf", "field-disaster-relief"),
+        ("arf", "field-maritime-security"), ("arf", "field-narcotics-control"),
+        ("arf", "field-disaster-relief"),
         ("china-asean", "field-non-traditional-security"), ("china-asean", "field-defence"),
         ("asean-plus-three", "field-non-traditional-security"), ("asean-plus-three", "field-disaster-relief"),
     },
@@ -60,8 +61,10 @@ EXPECTED = {
     "sentence-for-fact": {
         ("p2-s3", "Paragraph 2, sentence 3",
          "In the past two years China has co-hosted with Indonesia and Thailand respectively the ARF Round "
-         "Table Discussion on Stocktaking of Maritime Security Issues and the ARF Seminar on Narcotics Control."),
-        ("bg-event-round-table", "Background: ARF Round Table Discussion on Stocktaking of Maritime Security Issues",
+         "Table Discussion on Stocktaking of Maritime Security Issues and the ARF Seminar on Narcotics "
+         "Control."),
+        ("bg-event-round-table",
+         "Background: ARF Round Table Discussion on Stocktaking of Maritime Security Issues",
          "ARF Round Table Discussion on Stocktaking of Maritime Security Issues | 2007-08-24 to 2007-08-25 | "
          "Bali, Indonesia | co-chaired by Indonesia and China | co-chairs' summary report"),
     },
@@ -70,13 +73,17 @@ EXPECTED = {
         ("sco-procurators-general-meetings", "role-procurator-general", "regularly"),
         ("sco-supreme-court-heads-meetings", "role-head-of-supreme-court", "regularly"),
         ("sco-defence-ministers-meetings", "role-defence-minister", "regularly"),
-        ("sco-law-enforcement-security-leaders-meetings", "role-law-enforcement-security-leader", "regularly"),
+        ("sco-law-enforcement-security-leaders-meetings", "role-law-enforcement-security-leader",
+         "regularly"),
     },
     "actor-involvement": {
-        ("co-host", RT), ("co-host", SEM), ("host", "cadsds-2008"), ("host", "apt-workshop-disaster-relief-2008"),
+        ("co-host", RT), ("co-host", SEM), ("host", "cadsds-2008"),
+        ("host", "apt-workshop-disaster-relief-2008"),
         ("proposed", GUIDE), ("drafted", GUIDE), ("concluded", TREATY),
-        ("signed", "agreement-joint-military-exercises"), ("signed", "agreement-defence-ministries-cooperation"),
-        ("signed", "agreement-illegal-circulation-weapons"), ("finalized", "agreement-counter-terrorism-training"),
+        ("signed", "agreement-joint-military-exercises"),
+        ("signed", "agreement-defence-ministries-cooperation"),
+        ("signed", "agreement-illegal-circulation-weapons"),
+        ("finalized", "agreement-counter-terrorism-training"),
         ("formulated", "action-plan-information-security"), ("stressed", "new-security-concept"),
         ("put forward", "initiatives-non-traditional-security"),
         ("emphasized", "institutionalized-defence-cooperation"),
@@ -84,7 +91,8 @@ EXPECTED = {
         # p1-s2 (the member states at the summit), p2-s2 and p3-s2 (China acting at the meeting)
         ("took part in", "bishkek-summit-2007"), ("took part in", ARF14),
         ("took part in", "china-asean-summit-2007"), ("took part in", "apt-summit-2007"),
-        ("member of", "sco"), ("member of", "arf"), ("member of", "asean-plus-three"), ("member of", "china-asean"),
+        ("member of", "sco"), ("member of", "arf"), ("member of", "asean-plus-three"),
+        ("member of", "china-asean"),
     },
     "china-positions-and-initiatives": {
         ("new-security-concept", "position", "stressed", ARF14),
@@ -102,8 +110,10 @@ EXPECTED = {
     "agreements-by-lifecycle-stage": {
         ("proposed", GUIDE), ("drafted", GUIDE), ("adopted", GUIDE),
         ("concluded", TREATY), ("signed", TREATY), ("in force", TREATY),
-        ("signed", "agreement-joint-military-exercises"), ("signed", "agreement-defence-ministries-cooperation"),
-        ("signed", "agreement-illegal-circulation-weapons"), ("in force", "agreement-illegal-circulation-weapons"),
+        ("signed", "agreement-joint-military-exercises"),
+        ("signed", "agreement-defence-ministries-cooperation"),
+        ("signed", "agreement-illegal-circulation-weapons"),
+        ("in force", "agreement-illegal-circulation-weapons"),
         ("finalized", "agreement-counter-terrorism-training"),
         ("formulated", "action-plan-information-security"), ("approved", "action-plan-information-security"),
     },
@@ -158,7 +168,8 @@ def test_facts_per_source_counts_sentences(stores, mode):
     # all eleven sentences support at least one fact
     assert {k for k, (kind, _) in rows.items() if kind == "white paper"} == {
         f"p{p}-s{s}" for p, n in ((1, 4), (2, 4), (3, 3)) for s in range(1, n + 1)}
-    # p2-s1: "China attaches great importance to the ARF" -> the ARF is a forum; China attaches importance to it
+    # p2-s1: "China attaches great importance to the ARF" -> the ARF is a forum;
+    # China attaches importance to it
     assert rows["p2-s1"] == ("white paper", 2)
     # background: 27 ARF participants, each a membership (its type) with member, organization
     # and the period attested (from, until: "as of 2007-2008"), plus 3 admission dates

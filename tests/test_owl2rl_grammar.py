@@ -22,8 +22,10 @@ EXPR = {
     "intersectionOf": "[ a owl:Class ; owl:intersectionOf ( sc:Meeting sc:CooperationItem ) ]",
     "complementOf": "[ a owl:Class ; owl:complementOf sc:Summit ]",
     "hasValue": "[ a owl:Restriction ; owl:onProperty sc:host ; owl:hasValue scr:china ]",
-    "maxCardinality 1": '[ a owl:Restriction ; owl:onProperty sc:venue ; owl:maxCardinality "1"^^xsd:nonNegativeInteger ]',
-    "maxCardinality 2": '[ a owl:Restriction ; owl:onProperty sc:venue ; owl:maxCardinality "2"^^xsd:nonNegativeInteger ]',
+    "maxCardinality 1": ('[ a owl:Restriction ; owl:onProperty sc:venue ; '
+                         'owl:maxCardinality "1"^^xsd:nonNegativeInteger ]'),
+    "maxCardinality 2": ('[ a owl:Restriction ; owl:onProperty sc:venue ; '
+                         'owl:maxCardinality "2"^^xsd:nonNegativeInteger ]'),
     "oneOf": "[ a owl:Class ; owl:oneOf ( scr:china scr:japan ) ]",
 }
 # Where the grammar allows each construct (max cardinality only as 0 or 1).

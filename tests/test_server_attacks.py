@@ -1,4 +1,4 @@
-"""A hostile client against `seccoop serve` and `seccoop build` (issue 16): every attack is
+"""A hostile client against `seccoop serve` and `seccoop build`: every attack is
 bounded and refused safely, and the server stays whole afterwards.
 
 Real servers on 127.0.0.1 (random ports), real query processes, real signals and limits.

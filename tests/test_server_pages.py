@@ -117,7 +117,8 @@ def test_a_slow_explainer_is_bounded_by_the_timeout(tmp_path_factory, monkeypatc
 
 @pytest.mark.parametrize("ext,media,fmt", [
     ("ttl", "text/turtle", ox.RdfFormat.TURTLE), ("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD),
-    ("nt", "application/n-triples", ox.RdfFormat.N_TRIPLES), ("rdf", "application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ("nt", "application/n-triples", ox.RdfFormat.N_TRIPLES),
+    ("rdf", "application/rdf+xml", ox.RdfFormat.RDF_XML),
 ])
 def test_entity_alternates(client, ext, media, fmt):
     r = client.get(f"/id/china.{ext}")

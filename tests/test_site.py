@@ -132,7 +132,7 @@ def test_descriptions_sitemap_and_rewrites(site):
     dcat = (site / "dcat.ttl").read_text()
     assert "dcat:Distribution" in dcat and "dcat:downloadURL <https://example.org/kg/dumps/" in dcat
     htaccess = (site / ".htaccess").read_text()
-    # issue 12: the rules carry a RewriteBase and header rules that reach the 303s too
+    # the rules carry a RewriteBase and header rules that reach the 303s too
     assert "RewriteBase /\n" in htaccess and "text/turtle" in htaccess and "R=303" in htaccess
     assert "Header always set Vary Accept" in htaccess
     table = json.loads((site / "conneg.json").read_text())

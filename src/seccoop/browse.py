@@ -251,6 +251,7 @@ def stats(store: ox.Store, *, inferred: bool = True) -> dict[str, list[tuple[str
                          "GROUP BY ?c ORDER BY DESC(?n) ?c"),
         "properties": table("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } "
                             "GROUP BY ?p ORDER BY DESC(?n) ?p"),
-        "graphs": [(g.replace(f"<{GRAPH_BASE}", "").rstrip(">"), n) for g, n in table("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
-                        "GROUP BY ?g ORDER BY ?g")],
+        "graphs": [(g.replace(f"<{GRAPH_BASE}", "").rstrip(">"), n)
+                   for g, n in table("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                                     "GROUP BY ?g ORDER BY ?g")],
     }

@@ -448,7 +448,8 @@ def check(ctx, no_shacl):
     with user_errors():
         results = run_checks(store, ctx.project)
     for name, rows in results.items():
-        click.echo(f"{'ok  ' if not rows else 'FAIL'}  checks/{name}" + (f"  ({len(rows)} rows)" if rows else ""))
+        click.echo(f"{'ok  ' if not rows else 'FAIL'}  checks/{name}"
+                   + (f"  ({len(rows)} rows)" if rows else ""))
         for row in rows[:10]:
             click.echo("        " + "  ".join(str(cell) for cell in row))
         failed += bool(rows)

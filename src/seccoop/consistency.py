@@ -140,7 +140,8 @@ def _property_clashes(c: Closure):
     for kind, target in (("prp-npa1", "targetIndividual"), ("prp-npa2", "targetValue")):
         tgt = iri("<%s%s>" % (OWL, target))
         for x, i1s in list(c.out.get(src, {}).items()):
-            for i1, p, i2 in ((i1, p, i2) for i1 in i1s for p in c.objects(x, prop) for i2 in c.objects(x, tgt)):
+            for i1, p, i2 in ((i1, p, i2) for i1 in i1s for p in c.objects(x, prop)
+                              for i2 in c.objects(x, tgt)):
                 if c.has(i1, p, i2):
                     yield (kind, "{0} {1} {2}, but a negative assertion denies it",
                            [(i1, p, i2), (x, src, i1), (x, prop, p), (x, tgt, i2)], [i1, p, i2])
@@ -209,7 +210,8 @@ def format_inconsistencies(problems: list[Inconsistency]) -> str:
     for n, p in enumerate(problems, 1):
         lines.append(f"{n}. [{p.kind}] {p.message}")
         labels = p.labels
-        for triple, expl, sources in zip(p.triples, p.explanations or [None] * len(p.triples), p.sources):
+        explanations: list[Explanation | None] = [*p.explanations] or [None] * len(p.triples)
+        for triple, expl, sources in zip(p.triples, explanations, p.sources):
             how = f"inferred by {expl.rule}" if expl and expl.status == "inferred" else "asserted"
             lines.append(f"   - {format_triple(triple, labels)}  ({how})")
             for src, text in dict.fromkeys(sources):

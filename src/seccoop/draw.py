@@ -14,6 +14,7 @@ rendering (:mod:`seccoop.render_svg`, pure data in, SVG text out) and from geome
 from __future__ import annotations
 
 from functools import partial
+from typing import Callable
 from html import escape
 from urllib.parse import quote
 
@@ -30,7 +31,7 @@ from .layout import parse_when
 GROUPS = ("Forum", "State", "InternationalOrganization", "GovernmentBody", "Actor", "Agreement",
           "Meeting", "MeetingSeries", "Contribution", "City", "Facility", "Place",
           "CooperationField", "OfficialRole", "Membership", "Source", "SourceDocument", "Paragraph")
-# What the whole-graph picture shows (the issue: actors, forums and agreements; meetings tie them).
+# What the whole-graph picture shows: actors, forums and agreements; meetings tie them.
 WHOLE_GRAPH = ("Actor", "Forum", "Agreement", "Meeting")
 HIDDEN_PREDICATES = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#" + p
                      for p in ("type", "subject", "predicate", "object")}
@@ -327,8 +328,9 @@ def html_page(svg: str, title: str) -> str:
 
 def picture(store: ox.Store, kind: str, link: Link = iri_link, *, around: str | None = None) -> str:
     """One picture by name: ``timeline``, ``graph`` (``around`` a resource) or ``ontology``."""
-    makers = {"timeline": partial(timeline_svg, actor=around), "graph": partial(network_svg, around=around),
-              "ontology": ontology_svg}
+    makers: dict[str, Callable[[ox.Store, Link], str]] = {
+        "timeline": partial(timeline_svg, actor=around), "graph": partial(network_svg, around=around),
+        "ontology": ontology_svg}
     return makers[kind](store, link)
 
 

@@ -1,27 +1,13 @@
 """Dumps of the store in every RDF syntax: deterministic and streaming.
 
-Every export runs through one pipeline, whatever the format::
-
-    Store.dump of each chosen graph  (N-Triples, decoded by Oxigraph at Rust speed)
-      -> statements with blank nodes set aside and relabelled canonically (RDFC-1.0)
-      -> one external sort of the lines, duplicates dropped (``LC_ALL=C sort -u``, see
-         :mod:`seccoop.sorting`; a Python merge sort where no ``sort`` exists, same bytes)
-      -> the writer of the format: N-Triples/N-Quads as they are; Turtle, TriG and RDF/XML by
-         Oxigraph's serialisers; JSON-LD by a streaming writer with the published ``@context``
-         (:mod:`seccoop.jsonld`).
-
-Sorted canonical lines make the output a pure function of the graph: two exports of the same
-input are byte-identical, and an edit changes only its own lines. Only the blank-node
-statements (a small part of any real graph) are held in memory, to canonicalise them.
-
-Turtle and N-Triples have one fast path, for the usual shape of a big dataset (one large
-graph without blank nodes whose subjects no other chosen graph describes): that graph is
-written by Oxigraph's own dump, in the store's index order, after the other graphs' sorted
-statements. That order is a pure function of the terms (Oxigraph keys terms by a hash of
-their text), so the output stays deterministic, grouped by subject and free of repeats.
-
-Quad formats keep the named graphs; the others write the union of the chosen graphs (the
-store keeps everything in named graphs: one per source file, plus the inferred graph).
+Every export is one pipeline: ``Store.dump`` of each chosen graph as N-Triples, the
+blank-node statements set aside and relabelled by RDFC-1.0, one external ``sort -u`` of the
+lines (:mod:`seccoop.sorting`), then the format's writer (Oxigraph's serialisers; JSON-LD by
+:mod:`seccoop.jsonld`, with the published ``@context``). Sorted canonical lines make the
+output a pure function of the graph, so an edit changes only its own lines; only the
+blank-node statements are held in memory. Turtle and N-Triples write one large graph
+without blank nodes by Oxigraph's own dump, whose index order is deterministic too. Quad
+formats keep the named graphs; the others write the union of the chosen graphs.
 
     >>> import io
     >>> from seccoop.store import open_store
@@ -142,8 +128,8 @@ def _canonical_lines(aside: list[bytes], quads: bool) -> list[bytes]:
     if not aside:
         return []
     if quads:  # "<g> s p o .\n" -> "s p o <g> .\n" for the N-Quads parser
-        text = b"".join(l[l.index(b"> ") + 2:-3] + b" " + l[:l.index(b"> ") + 1] + b" .\n"
-                        if not l.startswith(b"<> ") else l[3:] for l in aside)
+        text = b"".join(line[line.index(b"> ") + 2:-3] + b" " + line[:line.index(b"> ") + 1] + b" .\n"
+                        if not line.startswith(b"<> ") else line[3:] for line in aside)
     else:
         text = b"".join(aside)
     dataset = ox.Dataset(ox.parse(text, format=ox.RdfFormat.N_QUADS))
@@ -198,7 +184,7 @@ def _triples(stream: IO[bytes]) -> Iterator[ox.Quad]:
 def _graph_groups(stream: BinaryIO) -> Iterator[tuple[ox.NamedNode | ox.DefaultGraph,
                                                       Iterator[bytes]]]:
     """(graph, lines without the graph token) for the quads-mode stream."""
-    for token, lines in groupby(stream, key=lambda l: l[:l.index(b"> ") + 1]):
+    for token, lines in groupby(stream, key=lambda line: line[:line.index(b"> ") + 1]):
         graph = ox.NamedNode(token[1:-1].decode()) if token != b"<>" else ox.DefaultGraph()
         cut = len(token) + 1
         yield graph, (line[cut:] for line in lines)
@@ -345,8 +331,8 @@ def serialize_triples(triples: Iterable[ox.Triple], fmt: str, *,
     """A small in-memory graph (one resource's description) in the same deterministic form;
     the quad formats (N-Quads, TriG) put it in the default graph."""
     text = _ntriples(triples)
-    blank = [l for l in text.splitlines(keepends=True) if _has_blank(l)]
-    lines = {l for l in text.splitlines(keepends=True) if not _has_blank(l)}
+    blank = [line for line in text.splitlines(keepends=True) if _has_blank(line)]
+    lines = {line for line in text.splitlines(keepends=True) if not _has_blank(line)}
     lines.update(_canonical_lines(blank, quads=False))
     token = b"<> " if fmt in QUAD_FORMATS else b""  # the default graph, in quads mode
     out = io.BytesIO()

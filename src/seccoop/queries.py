@@ -13,7 +13,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -202,7 +202,9 @@ def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
 
 def asserted_graphs(store: ox.Store) -> list[ox.NamedNode]:
     """Every named graph except the inferred one, i.e. the source files."""
-    return sorted((g for g in store.named_graphs() if g != INFERRED_GRAPH), key=lambda g: g.value)
+    # A build loads every source into a graph named by IRI, so no graph here is a blank node.
+    graphs = cast("list[ox.NamedNode]", list(store.named_graphs()))
+    return sorted((g for g in graphs if g != INFERRED_GRAPH), key=lambda g: g.value)
 
 
 def _dataset_options(store: ox.Store, sparql: str, inferred: bool, default_graph_uris,
@@ -255,18 +257,20 @@ def _query_dataset(sparql: str, base_iri: str | None) -> tuple[list[str], list[s
 _SPARQL_LOCATION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
 
-_PREFIXED_NAME_END = re.compile(r"([^\s:<>(){}\[\]\"'#,;=!&|^*+/?$@~`]*):[^\s<>(){}\[\]\"'#,;=!&|^*+/?$@~`]*$")
+_PREFIXED_NAME_END = re.compile(r"([^\s:<>(){}\[\]\"'#,;=!&|^*+/?$@~`]*)"
+                                r":[^\s<>(){}\[\]\"'#,;=!&|^*+/?$@~`]*$")
 
 
 def syntax_message(error: SyntaxError, sparql: str | None = None) -> str:
     """``SPARQL syntax error at line L, column C: reason`` with the expected-token list
     clipped; an undeclared prefix is named.
 
-    >>> try:
+    >>> try:  # doctest: +NORMALIZE_WHITESPACE
     ...     ox.Store().query("SELECT * WHERE { ?s foo:bar ?o }")
     ... except SyntaxError as error:
     ...     print(syntax_message(error, "SELECT * WHERE { ?s foo:bar ?o }"))
-    SPARQL syntax error at line 1, column 28: the prefix 'foo:' is not declared (declare it with PREFIX foo: <...>)
+    SPARQL syntax error at line 1, column 28: the prefix 'foo:' is not declared
+    (declare it with PREFIX foo: <...>)
     """
     text = str(error)
     match = _SPARQL_LOCATION.search(text)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import IO, Callable, Iterable, Mapping, Union
+from typing import IO, Any, Callable, Iterable, Mapping, Union, cast
 
 import pyoxigraph as ox
 
@@ -73,7 +73,7 @@ def load_closure(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None,
     for graph in _asserted_graphs(store, inferred_graph_or_default(inferred_graph)):
         text = read_graph(graph) if read_graph is not None and graph != ox.DefaultGraph() else None
         if text is None:
-            text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode()
+            text = _decoded(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph))
         closure.add_ntriples(text)
         del text  # one graph's text at a time: the big graph's may be gigabytes
     closure.run()
@@ -99,7 +99,7 @@ def stored_ntriples(source: bytes | IO[bytes] | PurePath, fmt: ox.RdfFormat,
     quads = (ox.parse(path=str(source), format=fmt, base_iri=base_iri, without_named_graphs=True)
              if isinstance(source, PurePath) else
              ox.parse(source, fmt, base_iri=base_iri, without_named_graphs=True))
-    text = ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode()
+    text = _decoded(ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES))
     if "_:" in text:  # also in a literal or IRI: then the dump is merely not saved
         return None
     if '"^^<' not in text:
@@ -110,8 +110,14 @@ def stored_ntriples(source: bytes | IO[bytes] | PurePath, fmt: ox.RdfFormat,
         (typed if '"^^<' in line else plain).append(line)
     canonical = ox.Store()
     canonical.load("".join(typed), ox.RdfFormat.N_TRIPLES)
-    return "".join(plain) + canonical.dump(format=ox.RdfFormat.N_TRIPLES,
-                                           from_graph=ox.DefaultGraph()).decode()
+    return "".join(plain) + _decoded(canonical.dump(format=ox.RdfFormat.N_TRIPLES,
+                                                    from_graph=ox.DefaultGraph()))
+
+
+def _decoded(data: bytes | None) -> str:
+    """The text of a dump or serialisation: without an output file pyoxigraph returns bytes."""
+    assert data is not None
+    return data.decode()
 
 
 def _trivia_filter(c: Closure):
@@ -262,7 +268,7 @@ class Explainer:
         if e is not None:
             return e
         triple = self.triple(t)
-        rec = self.c.why.get(t)
+        rec = cast(dict, self.c.why).get(t)  # an Explainer's closure records (why is a dict)
         if rec is None:  # asserted: it was in the store before reasoning
             e = Explanation(triple, "asserted", sources=sources_of(self.store, *triple),
                             graphs=_graphs_of(self.store, triple, self.inferred))
@@ -274,9 +280,9 @@ class Explainer:
         return e
 
     def explain(self, triple: Triple) -> Explanation:
-        ids = [self.c.ids.get(str(x)) for x in triple]
-        if None not in ids and self.c.has(*ids):
-            return self.explain_ids(tuple(ids))
+        s, p, o = (self.c.ids.get(str(x)) for x in triple)
+        if s is not None and p is not None and o is not None and self.c.has(s, p, o):
+            return self.explain_ids((s, p, o))
         return Explanation(tuple(triple), "not entailed")
 
 
@@ -356,7 +362,8 @@ def _format_into(e: Explanation, labels: Mapping, depth: int, lines: list[str]) 
         where = f" in {', '.join(g for g in e.graphs if g)}" if any(e.graphs) else ""
         lines.append(f"{pad}{text}  [asserted{where}]")
         for src, sentence in e.sources:
-            lines.append(f"{pad}    source: \"{sentence}\" ({src})" if sentence else f"{pad}    source: {src}")
+            lines.append(f"{pad}    source: \"{sentence}\" ({src})" if sentence
+                         else f"{pad}    source: {src}")
     else:
         lines.append(f"{pad}{text}: not entailed")
 
@@ -369,7 +376,7 @@ def explanation_to_json(expl: Explanation, labels: Mapping | None = None) -> dic
     'not entailed'
     """
     names = ("subject", "predicate", "object")
-    out = {
+    out: dict[str, Any] = {
         "triple": {n: str(t) for n, t in zip(names, expl.triple)},
         "status": expl.status,
     }

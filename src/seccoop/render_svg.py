@@ -167,8 +167,13 @@ def _lanes(events: list[Event]) -> list[tuple[Ref | None, list[Event]]]:
     for event in events:
         key = event.lane.iri if event.lane else ""
         by_lane.setdefault(key, (event.lane, []))[1].append(event)
-    order = sorted(by_lane, key=lambda k: (k == "", by_lane[k][0].label.lower() if k else ""))
+    order = sorted(by_lane, key=lambda k: (k == "", _lane_name(by_lane[k][0]) if k else ""))
     return [by_lane[k] for k in order]
+
+
+def _lane_name(lane: Ref | None) -> str:
+    """The sort name of a lane; a lane with a key always has its forum."""
+    return lane.label.lower() if lane else ""
 
 
 def _lane_label(lane: Ref | None, y: float, height: float, link: Link) -> str:
@@ -189,7 +194,8 @@ def _lane_label(lane: Ref | None, y: float, height: float, link: Link) -> str:
 
 def _time_grid(first, end, origin, scale, top, bottom, per_month) -> list[str]:
     lines, labels = [], []
-    for year, month, pos in layout.month_starts(first, end) + [(end, 1, layout.month_starts(end, end + 1)[0][2])]:
+    closing = (end, 1, layout.month_starts(end, end + 1)[0][2])  # the line after the last year
+    for year, month, pos in layout.month_starts(first, end) + [closing]:
         x = LANE_X + (pos - origin) * scale
         strong = month == 1
         lines.append(tag("line", x1=n(x), y1=n(top - (18 if strong else 4)), x2=n(x), y2=n(bottom),
@@ -222,7 +228,7 @@ def _lane_marks(members, x_of, *, lane_y, right, scale, origin, link, colour_):
 def _caption_parts(event: Event) -> list[tuple[str, tuple[Ref, ...]]]:
     """The line under a mark: date, note, hosts and co-hosts (the latter two as links)."""
     moment = "" if event.kind == "meeting" else f"{event.kind} {event.note}".strip()
-    parts = [(event.date or "date not given", ()), (moment, ())]
+    parts: list[tuple[str, tuple[Ref, ...]]] = [(event.date or "date not given", ()), (moment, ())]
     hosts = tuple(h for h in event.hosts if h not in event.cohosts)
     parts += [("host: ", hosts), ("co-hosts: ", event.cohosts)]
     return [(text, refs) for text, refs in parts if text and (refs or not text.endswith(": "))]
@@ -381,7 +387,9 @@ def ontology_svg(diagram: Diagram, link: Link, *, title: str = "Ontology") -> st
     parents: dict[str, list[str]] = {}
     for child, parent in diagram.parents:
         parents.setdefault(child, []).append(parent)
-    key = lambda iri: (labels.get(iri, iri).lower(), iri)  # noqa: E731
+
+    def key(iri: str) -> tuple[str, str]:
+        return (labels.get(iri, iri).lower(), iri)
     order = layout.indented_tree(sorted(labels, key=key), parents, key)
     rows = {iri: (10 + depth * INDENT, TOP + i * LINE_H) for i, (iri, depth) in enumerate(order)}
     right = {iri: x + layout.text_width(labels[iri], 12) + 16 for iri, (x, _) in rows.items()}
@@ -409,8 +417,8 @@ def _ontology_lanes(diagram, rows, order):
              if c in rows and p in rows and tree_parent.get(c) != p]
     lanes += [("property", prop, d, r) for prop, d, r in diagram.properties if d in rows and r in rows]
     # Short arrows nearest the tree: fewer crossings.
-    return sorted(lanes, key=lambda l: (abs(rows[l[2]][1] - rows[l[3]][1]), l[0], l[1].label.lower(),
-                                        l[1].iri, l[2], l[3]))
+    return sorted(lanes, key=lambda lane: (abs(rows[lane[2]][1] - rows[lane[3]][1]), lane[0],
+                                           lane[1].label.lower(), lane[1].iri, lane[2], lane[3]))
 
 
 def _tree_link(iri, parents, rows, order, labels) -> list[str]:

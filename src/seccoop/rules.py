@@ -1,26 +1,12 @@
 """A semi-naive OWL 2 RL rule engine over interned N-Triples terms.
 
-Why our own engine rather than ``reasonable`` (plus supplementary rules) or owlrl:
-
-* owlrl is complete but re-evaluates every rule on every triple each cycle (~50x slower).
-* ``reasonable`` is fast in Rust, but misses scm-svf1-style inferences, and its Python API
-  speaks rdflib terms only: converting ~170k triples of LUBM(1) back and forth (and
-  dedupe against the asserted triples) cost as much as the reasoning itself, so the
-  store -> closure -> store pipeline could not stay under 1.5x its bare closure time.
-* This engine reads the store as N-Triples text (``Store.dump`` is Rust-fast), interns
-  each term string as an int, and runs a worklist (semi-naive) evaluation: every triple
-  is joined against the indexes exactly once, when it is popped, so each rule instance is
-  found when its last premise arrives.  The result is written back as N-Quads text and
-  parsed by pyoxigraph (``rename_blank_nodes=False`` keeps blank nodes identical).
-* The same engine records, for each derived triple, the rule and premises of its first
-  derivation.  Records are well-founded (premises were in the store before the
-  conclusion), so explanations never cycle.
-
-The rule set mirrors the OWL 2 RL/RDF rules (tables 4-9 of the profile) the way owlrl
-applies them without axiomatic triples (scm-cls only for ``owl:Class``, scm-op for
-object/datatype properties and ``rdf:Property``), so the closure contains owlrl's.
-Consistency rules (eq-diff*, cax-dw, prp-irp, ...) are checked on the closure, in
-:mod:`seccoop.consistency`.
+It reads the store as N-Triples text, interns each term as an int and runs a worklist
+evaluation: every triple is joined against the indexes once, when it is popped, so each
+rule instance is found when its last premise arrives. ``record=True`` keeps the rule and
+premises of each triple's first derivation (well-founded, so explanations never cycle).
+The rules mirror tables 4-9 of the OWL 2 RL/RDF profile as owlrl applies them without
+axiomatic triples, so the closure contains owlrl's; consistency rules are checked in
+:mod:`seccoop.consistency`. Why not ``reasonable`` or owlrl: docs/design.md.
 
 Example::
 
@@ -39,6 +25,8 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+
+IntTriples = tuple[tuple[int, int, int], ...]  # premises: triples of term ids
 VOCAB_NAMESPACES = (RDF, RDFS, OWL, XSD)
 
 # Names of the vocabulary terms the rules use: attribute name -> IRI.
@@ -163,7 +151,7 @@ class Closure:
         self.int_by_member: dict[int, list] = {}  # class -> [(intersection class, members, axiom)]
         self.uni_by_member: dict[int, list] = {}
         self.chains: dict[int, list] = {}  # property -> [(p, chain, axiom triple)]
-        self.keys: dict[int, list] = {}  # class or key property -> [(class, props, axiom)]
+        self.keys: dict[int | tuple[str, int], list] = {}  # class or key property -> [(class, props, axiom)]
         for name, iri in _V.items():
             setattr(self, name, self.intern("<" + iri + ">"))
         for name in ("TYPE", "SCO", "SPO", "EQC", "EQP", "INV", "DOMAIN", "RANGE", "SAME",
@@ -490,13 +478,14 @@ class Closure:
     def _chain_fire(self, entry, a: int, pi: int, b: int) -> None:
         """prp-spo2: extend (a pi b), at position i of the chain, backwards and forwards."""
         p, chain, i, ax = entry
-        back = [(a, ())]
+        back: list[tuple[int, IntTriples]] = [(a, ())]
         for j in range(i - 1, -1, -1):
             pj = chain[j]
-            back = [(w, ((w, pj, x),) + path) for x, path in back for w in tuple(self.subjects(pj, x))]
+            back = [(w, ((w, pj, x),) + path)
+                    for x, path in back for w in tuple(self.subjects(pj, x))]
             if not back:
                 return
-        fwd = [(b, ())]
+        fwd: list[tuple[int, IntTriples]] = [(b, ())]
         for j in range(i + 1, len(chain)):
             pj = chain[j]
             fwd = [(z, path + ((x, pj, z),)) for x, path in fwd for z in tuple(self.objects(x, pj))]
@@ -671,7 +660,7 @@ class Closure:
         if not (one_value or one_qualified):  # the common case: called for every triple
             return
         T, S = self.TYPE, self.SAME
-        base = ((x, self.ONPROP, p), (u, T, x), (u, p, y1))
+        base: IntTriples = ((x, self.ONPROP, p), (u, T, x), (u, p, y1))
         if one_value:
             for y2 in tuple(self.objects(u, p)):
                 if y2 != y1:
@@ -685,7 +674,8 @@ class Closure:
                 for y2 in tuple(self.objects(u, p)):
                     if y2 != y1 and (c == self.THING or self.has(y2, T, c)):
                         rule = "cls-maxqc4" if c == self.THING else "cls-maxqc3"
-                        prem = ((x, self.MAXQC, self._one(x, self.MAXQC)), (x, self.ONCLASS, c)) + base + ((u, p, y2),)
+                        prem = ((x, self.MAXQC, self._one(x, self.MAXQC)),
+                                (x, self.ONCLASS, c)) + base + ((u, p, y2),)
                         self.derive(y1, S, y2, rule, prem)
                         self.derive(y2, S, y1, rule, prem)
 

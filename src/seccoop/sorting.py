@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 import threading
 from itertools import groupby
-from typing import BinaryIO, Iterator
+from typing import IO, Iterator
 
 # The buffer of ``sort``: it bounds the memory of an export.
 SORT_MEMORY = os.environ.get("SECCOOP_SORT_MEMORY", "32M")
@@ -48,7 +48,7 @@ class SystemSorter:
     A feeder thread writes to the pipe, so the dump goes on while ``sort`` sorts a run
     (at most ``_QUEUED`` blocks of about 1 MB wait in between)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         env = dict(os.environ, LC_ALL="C")
         self.proc = subprocess.Popen(["sort", "-u", "-S", SORT_MEMORY, "-T", tempfile.gettempdir()],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
@@ -74,12 +74,14 @@ class SystemSorter:
             self.queue.put(b"".join(self.block))
             self.block, self.size = [], 0
 
-    def finish(self) -> BinaryIO:
+    def finish(self) -> IO[bytes]:
         self.queue.put(b"".join(self.block))
         self.queue.put(None)
         self.feeder.join()
-        self.proc.stdin.close()
-        return self.proc.stdout
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        assert stdin is not None and stdout is not None  # started with stdin=stdout=PIPE
+        stdin.close()
+        return stdout
 
     def close(self):
         if self.feeder.is_alive():
@@ -95,7 +97,7 @@ class SystemSorter:
 class PythonSorter:
     """The same order without a ``sort`` program: sorted runs on disk, merged lazily."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.runs: list = []
         self.lines: list[bytes] = []
         self.size = 0

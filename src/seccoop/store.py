@@ -31,7 +31,7 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import IO, Callable, cast
 
 import pyoxigraph as ox
 
@@ -43,9 +43,9 @@ from .errors import InconsistentGraphError, ResolveError, SourceError
 from .project import Project, find_project, rdf_kind
 
 FORMAT_VERSION = "1"
-KEEP_BUILDS = 2
+KEEP_BUILDS = 2  # the current build and the previous one, which a running server may hold open
 BULK_THRESHOLD = 1_000_000  # bytes on disk above which a file is bulk-loaded
-PROGRESS_THRESHOLD = 8_000_000  # bytes on disk above which loading reports its progress  # the current build and the previous one, which a running server may hold open
+PROGRESS_THRESHOLD = 8_000_000  # bytes on disk above which loading reports its progress
 
 _OX_FORMATS = formats.SOURCE_SYNTAXES
 
@@ -135,11 +135,18 @@ class _CountingReader:
         return inner.tell() * 8 if inner else self._raw.tell()
 
 
+def _ox_format(path: Path) -> ox.RdfFormat:
+    kind = rdf_kind(path)
+    if kind is None:  # callers pass only RDF files; same KeyError as a lookup of None
+        raise KeyError(kind)
+    return _OX_FORMATS[kind]
+
+
 def load_file(store: ox.Store, project: Project, path: Path,
               report: Callable[[int], None] | None = None) -> None:
     """Bulk-load one source file into its own named graph; raise :class:`SourceError`."""
     graph = ox.NamedNode(project.graph_iri(path))
-    fmt = _OX_FORMATS[rdf_kind(path)]
+    fmt = _ox_format(path)
     # Relative IRIs resolve against the file's graph IRI, never a machine-specific file: URI.
     base = graph.value
     # bulk_load writes new SST files per call (~0.1 s each); a transactional load is
@@ -159,7 +166,7 @@ def load_file(store: ox.Store, project: Project, path: Path,
             opener = gzip.open if path.suffix == ".gz" else open
             with opener(path, "rb") as raw:
                 source = _CountingReader(raw, report) if report else raw
-                loader(input=source, format=fmt, to_graph=graph, base_iri=base)
+                loader(input=cast(IO[bytes], source), format=fmt, to_graph=graph, base_iri=base)
         else:
             loader(path=str(path), format=fmt, to_graph=graph, base_iri=base)
     except SyntaxError as error:
@@ -221,7 +228,7 @@ def locate_error(path: Path, fmt, base: str, error: SyntaxError) -> SyntaxError:
     lines = raw.splitlines(keepends=True)
     reader = _LineReader(lines)
     try:
-        for _ in ox.parse(input=reader, format=fmt, base_iri=base):
+        for _ in ox.parse(input=cast(IO[bytes], reader), format=fmt, base_iri=base):
             pass
     except SyntaxError as again:
         error = again
@@ -286,7 +293,8 @@ def _count_graphs(store: ox.Store, largest: ox.NamedNode | None = None) -> dict[
     for graph in sorted(store.named_graphs(), key=lambda g: g.value):
         if graph != largest:
             query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
-            counts[graph.value] = int(next(iter(store.query(query)))["n"].value)
+            rows = cast(ox.QuerySolutions, store.query(query))
+            counts[graph.value] = int(next(iter(rows))["n"].value)
     if largest is not None:
         counts[largest.value] = len(store) - sum(counts.values())
     return dict(sorted(counts.items()))
@@ -325,10 +333,10 @@ def _source_reader(project: Project, files: list[Path],
         path = by_graph.get(graph.value)
         if path is None:
             return None
-        fmt = _OX_FORMATS[rdf_kind(path)]
+        fmt = _ox_format(path)
         if path.suffix == ".gz":
             with gzip.open(path, "rb") as source:
-                text = stored_ntriples(source, fmt, graph.value)
+                text = stored_ntriples(cast(IO[bytes], source), fmt, graph.value)
         else:
             text = stored_ntriples(path, fmt, graph.value)
         return text if path.stat().st_mtime_ns < loading_began else None
@@ -348,7 +356,7 @@ def build(project: Project | None = None, store_dir: Path | None = None, *, forc
     with open(store_dir / "build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not force and is_fresh(project, store_dir):
-            build_dir = current_build(store_dir)
+            build_dir = cast(Path, current_build(store_dir))  # is_fresh found it, under the lock
             manifest = read_manifest(build_dir)
             # A build made with --no-reasoning is not what a plain build asks for.
             if manifest.get("reasoned", False) or not reason:
@@ -512,7 +520,8 @@ def resolve(store: ox.Store, text: str) -> ox.NamedNode:
         FILTER(LCASE(STR(?l)) = LCASE(STR(?text)))
         OPTIONAL {{ ?s rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en") || LANG(?label) = "") }}
     }} ORDER BY ?s"""
-    rows = list(store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True))
+    rows = list(cast(ox.QuerySolutions,
+                     store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)))
     found: dict[str, str] = {}
     for row in rows:
         found.setdefault(row["s"].value, row["label"].value if row["label"] else "")
@@ -533,9 +542,10 @@ def _similar_labels(store: ox.Store, text: str, limit: int = 10) -> list[tuple[s
     """Labels that hold ``text`` or are close to it by edit distance (``Chnia``: China)."""
     import difflib
 
-    rows = store.query("SELECT DISTINCT ?s ?l WHERE { { ?s rdfs:label ?l } UNION "
-                       "{ ?s skos:altLabel ?l } FILTER(isIRI(?s)) }",
-                       prefixes=PREFIXES, use_default_graph_as_union=True)
+    rows = cast(ox.QuerySolutions,
+                store.query("SELECT DISTINCT ?s ?l WHERE { { ?s rdfs:label ?l } UNION "
+                            "{ ?s skos:altLabel ?l } FILTER(isIRI(?s)) }",
+                            prefixes=PREFIXES, use_default_graph_as_union=True))
     labels: dict[str, list[tuple[str, str]]] = {}
     for row in rows:
         labels.setdefault(row["l"].value.lower(), []).append((row["s"].value, row["l"].value))

@@ -345,11 +345,16 @@ def _sd_service(me: str, settings: Settings) -> str:
 
 def _sd_entailment(me: str) -> str:
     omitted = ",\n        ".join(f'"{text}"' for text in OMITTED)
+    comment = ("When the store is built, the OWL 2 RL/RDF rules (tables 4-9 of the OWL 2 profiles, "
+               "without the axiomatic triples) are applied to the asserted graphs and their "
+               f"consequences stored in <{INFERRED_GRAPH_IRI}>; the default graph is the union of "
+               "all graphs, so queries see the closure. Add inferred=false to a request to leave it "
+               "out. This is not the OWL 2 RDF-Based entailment regime: the omissions are listed.")
     return f"""{me} sc:materialisation [
     a sc:MaterialisedClosure ;
     sc:profile <http://www.w3.org/ns/owl-profile/RL> ;
     sc:inferredGraph <{INFERRED_GRAPH_IRI}> ;
-    rdfs:comment "When the store is built, the OWL 2 RL/RDF rules (tables 4-9 of the OWL 2 profiles, without the axiomatic triples) are applied to the asserted graphs and their consequences stored in <{INFERRED_GRAPH_IRI}>; the default graph is the union of all graphs, so queries see the closure. Add inferred=false to a request to leave it out. This is not the OWL 2 RDF-Based entailment regime: the omissions are listed." ;
+    rdfs:comment "{comment}" ;
     sc:omits {omitted} ] .
 """
 
@@ -372,12 +377,14 @@ def _sd_prefix_declarations(me: str) -> str:
 
 def _sd_dataset(me: str, root: str, store: ox.Store | None) -> str:
     dataset, default = f"<{root}/sparql#dataset>", f"<{root}/sparql#default-graph>"
+    union = (f"The union of every named graph: the asserted graphs and <{INFERRED_GRAPH_IRI}>, "
+             "the materialised OWL 2 RL closure.")
     out = [f"""{me} sd:defaultDataset {dataset} .
 {dataset} a sd:Dataset ;
     void:inDataset <{root}/void> ;
     sd:defaultGraph {default} .
 {default} a sd:Graph ;
-    rdfs:comment "The union of every named graph: the asserted graphs and <{INFERRED_GRAPH_IRI}>, the materialised OWL 2 RL closure." ."""]
+    rdfs:comment "{union}" ."""]
     if store is not None:
         total, _classes, _properties, graphs = void_counts(store)
         out.append(f"{default} void:triples {total} .")
@@ -398,10 +405,14 @@ def _sd_limits(me: str, settings: Settings) -> str:
     cache = (f" Replies to repeated queries may come from memory (up to "
              f"{settings.result_cache_mb:g} MB per worker): the store does not change while "
              f"it is served." if settings.result_cache_mb > 0 else "")
+    limits = (f"Limits: each query is stopped after {settings.timeout:g} s (503); at most "
+              f"{settings.max_rows} rows or triples are returned (more are cut, with the header "
+              f"X-SPARQL-Truncated: true); request bodies up to {settings.max_body} bytes. "
+              f"{remote}; SPARQL Update is not offered.{cache}")
     return f"""{me} sc:timeoutSeconds "{settings.timeout:g}"^^xsd:decimal ;
     sc:maxRows {settings.max_rows} ;
     sc:maxRequestBytes {settings.max_body} ;
-    rdfs:comment "Limits: each query is stopped after {settings.timeout:g} s (503); at most {settings.max_rows} rows or triples are returned (more are cut, with the header X-SPARQL-Truncated: true); request bodies up to {settings.max_body} bytes. {remote}; SPARQL Update is not offered.{cache}" .
+    rdfs:comment "{limits}" .
 """
 
 

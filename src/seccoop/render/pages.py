@@ -11,6 +11,8 @@ are built with and ends with the front-end's own :class:`~.sections.Sections`.
 
 from __future__ import annotations
 
+from typing import cast
+
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES, SC, SCR, GRAPH_BASE
@@ -127,7 +129,8 @@ def _inferred_mark(urls: Urls, fact: Fact) -> str:
 
 def explain_href(urls: Urls, fact: Fact) -> str | None:
     """The explanation page of an inferred fact (the object in N-Triples syntax)."""
-    return urls.explain(s=fact.subject.value, p=fact.predicate.value, o=str(fact.object))
+    subject = cast("ox.NamedNode | ox.BlankNode", fact.subject)  # reasoning derives no quoted triples
+    return urls.explain(s=subject.value, p=fact.predicate.value, o=str(fact.object))
 
 
 def _fact_row(urls: Urls, store, fact: Fact, first, second, cache: dict) -> list[str]:

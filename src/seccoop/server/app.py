@@ -245,9 +245,10 @@ async def ontology(request: Request) -> Response:
             return _not_found(request, "text", f"no ontology format {ext!r}")
         fmt = EXTENSIONS[ext]
     else:
-        fmt = negotiate(request.headers.get("accept"), RDF_DOC_OFFERS)
-        if fmt is None:
+        chosen = negotiate(request.headers.get("accept"), RDF_DOC_OFFERS)
+        if chosen is None:
             return error_response(request, 406, "no format matches the Accept header")
+        fmt = chosen
     headers = {**server.data_headers(), "Link": link_header("/ontology")}
     if fmt == "html":
         page = await run_in_threadpool(server.cached, "ontology", lambda: ontology_page(
@@ -312,7 +313,8 @@ async def query(request: Request) -> Response:
         return HTMLResponse(query_page(server.urls, named, "", error=error.message,
                                        sections=server.sections), error.status)
     if sparql.query is None:
-        first = named[0].text if named else "SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\nGROUP BY ?class ORDER BY DESC(?n)"
+        first = named[0].text if named else ("SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\n"
+                                             "GROUP BY ?class ORDER BY DESC(?n)")
         return HTMLResponse(query_page(server.urls, named, first, sections=server.sections))
     return await answer_on_query_page(server, sparql)
 
@@ -321,10 +323,10 @@ async def answer_on_query_page(server: Server, sparql) -> Response:
     """The query page with ``sparql``'s results: for /query, and for /sparql when a browser
     asks for a query too long to be carried in a redirect's link."""
     named = server.cached("named", lambda: named_queries(server.project))
-    view, error, status = await _run_for_page(server, sparql, endpoint_url(server.settings))
+    view, problem, status = await _run_for_page(server, sparql, endpoint_url(server.settings))
     labels = _labeller(server.store)
     page = await run_in_threadpool(query_page, server.urls, named, sparql.query, view,
-                                   error=error, inferred=sparql.inferred, labels=labels,
+                                   error=problem, inferred=sparql.inferred, labels=labels,
                                    sections=server.sections)
     return HTMLResponse(page, status)
 

@@ -196,7 +196,7 @@ class SparqlApp:
     answered by the same helpers :func:`_run` uses: it is never run twice.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._slow = request_response(sparql_endpoint)
         self._heads: dict = {}  # (server, path, truncated, fmt) -> (headers, content-type)
 

@@ -20,6 +20,8 @@ how many connections there are and how long an idle one stays.)
 
 from __future__ import annotations
 
+import asyncio
+
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 
@@ -31,7 +33,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self.max_head, self.read_timeout = max_head, read_timeout
         self._in_head = True       # before the end of a request's headers
         self._head_bytes = 0
-        self._reading = None       # the timer of the request being received
+        self._reading: asyncio.TimerHandle | None = None  # the timer of the request being received
         self._refused = False
 
     def connection_made(self, transport) -> None:

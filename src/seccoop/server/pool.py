@@ -1,10 +1,11 @@
 """Running query jobs: in killable query processes, or in-process once proven cheap.
 
-**Query processes.** Each HTTP worker owns ``query_workers`` child processes (``python -m
-seccoop.server.worker``), each with the store open read-only. The deadline of a query is a
-timer on the event loop that SIGKILLs its process: a query blocked inside one engine call
-(ORDER BY, aggregates, path closures) cannot outlive it, and the event loop never waits on
-a query, so other requests keep being answered while a replacement process starts.
+pyoxigraph cannot interrupt a query, so each HTTP worker owns ``query_workers`` child
+processes (:mod:`seccoop.server.worker`) with the store open read-only, and a timer on the
+event loop SIGKILLs the one whose query overruns: the loop never waits on a query, and
+other requests are answered while a replacement starts. The store does not change while
+served, so :class:`QueryRunner` may answer a repeated job from remembered replies, or run
+it in the HTTP worker once it has proven cheap. Measurements: docs/design.md.
 
     >>> import asyncio
     >>> async def demo(path):
@@ -17,55 +18,6 @@ a query, so other requests keep being answered while a replacement process start
     ...         await pool.close()
     >>> asyncio.run(demo(store_path))            # doctest: +SKIP
     'ok'
-
-**Proven jobs** (:class:`QueryRunner`). The round trip to a process costs more than a
-small query itself, so a *job* — query text, the two negotiated formats, the inferred
-flag, the dataset IRIs, the row cap and the base IRI: everything :func:`execute` reads —
-that has already run once in a query process and
-
-- finished with status ``ok``, not cut by the row cap,
-- within ``trust_below_ms`` of wall-clock time (measured in the query process, around
-  :func:`execute` only), and
-- does not mention a non-deterministic function (RAND, NOW, UUID, STRUUID, BNODE) or
-  SERVICE (a conservative word test, which also refuses any ``\\u`` escape),
-
-is remembered (a bounded LRU per HTTP worker), and later runs of the identical job call
-:func:`execute` in the HTTP worker itself, over the worker's own read-only store. This is
-sound because the store is immutable for the server's lifetime: the same job does the same
-work every time. What it changes, honestly:
-
-- the first run of anything new always goes through a killable process, so every query
-  not yet proven is bounded by ``--timeout`` exactly as before;
-- a proven job is not under the kill timer; it is bounded by its measured cost (under
-  ``trust_below_ms``, far below the timeout) rather than by SIGKILL;
-- every in-process run is timed again (CPU time of the thread that ran it: the job's cost,
-  not the machine's load), and a job that took more than ``DEMOTE_FACTOR`` × the threshold
-  is forgotten, so its next run is measured in a query process again;
-- the SERVICE/LOAD verdict is checked before any of this for every request (callers do it).
-
-The fast path is off by default (``--trust-below-ms 0``): every evaluation then runs in a
-query process under the kill timer, and repeated jobs are served by the result cache below
-instead. It predates the cache and remains for the jobs the cache does not keep (replies
-over their share of it, or evicted).
-
-**Remembered results.** For the same reason — the store does not change under a server —
-the reply of a job that succeeded and calls no non-deterministic function is kept (a
-bounded LRU per HTTP worker, ``--result-cache-mb``; one reply may take at most a quarter
-of it) and an identical job later is answered with those bytes, without evaluating
-anything: a repeated query from a dashboard, a notebook or the query page's download
-links costs what sending its bytes costs. Nothing about the guards changes: the request is
-still checked (protocol, body cap, SERVICE/LOAD verdict) before the runner is asked, the
-reply was produced under the timeout and the row cap, and failures (timeouts, syntax and
-evaluation errors) are never kept. ``--result-cache-mb 0`` turns it off.
-
-*Where proven jobs run.* On the event-loop thread of the HTTP worker: while one runs, that
-worker's other requests (and its kill timers) wait — normally less than the threshold,
-and a run costing over ``DEMOTE_FACTOR`` times it demotes the job; other workers do not.
-Measured on LUBM(1), 2 workers, 8 connections, against a thread hand-off (pyoxigraph
-releases the GIL while evaluating): on the loop was as fast or faster for a 4-row query
-(a hand-off costs a good part of its ~0.1 ms) and for a 5,916-row one (1.01x oxigraph,
-against 0.96x with one thread per worker and 0.89x with four: more threads, more CPU per
-request).
 """
 
 from __future__ import annotations
@@ -81,6 +33,7 @@ import subprocess
 import sys
 import time
 from collections import OrderedDict, deque
+from typing import IO, cast
 
 from ..errors import QueryCrashed, QueryRefused, QueryTimeout
 
@@ -91,6 +44,12 @@ SLOW_MEMORY = 4096         # job hashes remembered as slow (express lane refused
 # Deaths that mean "out of memory" under RLIMIT_AS: the engine aborts when an allocation
 # fails; a failed stack or mmap growth can also end in SIGSEGV or SIGBUS.
 MEMORY_DEATHS = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS)
+
+
+def _pipes(proc: subprocess.Popen) -> tuple[IO[bytes], IO[bytes]]:
+    """The child's stdin and stdout, which are pipes: it is started with stdin=stdout=PIPE."""
+    assert proc.stdin is not None and proc.stdout is not None
+    return proc.stdin, proc.stdout
 
 
 class QueryProcess:
@@ -106,8 +65,9 @@ class QueryProcess:
         self.proc, self.loop, self.express, self.on_exit = proc, loop, express, on_exit
         self.killed = self.dead = False
         self.isolation, self.memory_limit = "", None
-        self._fd_out = proc.stdin.fileno()
-        self._fd_in = proc.stdout.fileno()
+        stdin, stdout = _pipes(proc)
+        self._fd_out = stdin.fileno()
+        self._fd_in = stdout.fileno()
         os.set_blocking(self._fd_in, False)
         self._buffer = bytearray()
         # The first frame is the process saying it is ready: wait for it from the start.
@@ -127,11 +87,12 @@ class QueryProcess:
         except BaseException:
             proc.kill()
             proc.wait()
-            proc.stdin.close()
-            proc.stdout.close()
+            for pipe in _pipes(proc):
+                pipe.close()
             raise
         try:
-            hello = marshal.loads(await asyncio.wait_for(self._waiter, START_TIMEOUT))
+            ready = cast(asyncio.Future, self._waiter)  # __init__ set it: nothing has run since
+            hello = marshal.loads(await asyncio.wait_for(ready, START_TIMEOUT))
         except BaseException:
             self.kill()
             await self.reap()
@@ -203,7 +164,7 @@ class QueryProcess:
         self.on_exit = None
         self.loop.remove_reader(self._fd_in)
         await self.loop.run_in_executor(None, self.proc.wait)
-        for pipe in (self.proc.stdin, self.proc.stdout):
+        for pipe in _pipes(self.proc):
             try:
                 pipe.close()
             except OSError:
@@ -383,6 +344,7 @@ class QueryPool:
             if cpu > self.express_seconds:
                 self._mark_slow(key)
             return _checked((reply, seconds))
+        raise AssertionError("unreachable: itertools.count() never ends")
 
     async def _call(self, proc: QueryProcess, request: tuple, limit: float,
                     express_cut: bool) -> tuple:
@@ -473,7 +435,20 @@ ENTRY_OVERHEAD = 1024             # bytes counted per kept reply beyond its body
 
 class QueryRunner:
     """Answers a job from remembered results, else in-process when proven cheap, else in
-    ``pool`` (see the module docstring).
+    ``pool``.
+
+    A *job* is everything :func:`execute` reads: query text, the two negotiated formats,
+    the inferred flag, the dataset IRIs, the row cap and the base IRI. It is *proven* once
+    it ran in a query process with status ``ok``, not cut by the row cap, within
+    ``trust_below_ms`` (wall-clock, around :func:`execute` there), and mentions neither a
+    non-deterministic function (RAND, NOW, UUID, STRUUID, BNODE) nor SERVICE (a
+    conservative word test, which also refuses any ``\\u`` escape). Proven jobs (a bounded
+    LRU) run on the event-loop thread, not under the kill timer; every such run is timed
+    again (CPU time of the thread) and a job over ``DEMOTE_FACTOR`` x the threshold is
+    forgotten. The first run of anything new always goes through a killable process; the
+    fast path is off by default (``--trust-below-ms 0``). Replies of successful
+    deterministic jobs are kept in a :class:`ResultCache` (``--result-cache-mb``); failures
+    never are. Callers check the request (protocol, body cap, SERVICE/LOAD) before this.
 
     ``run`` returns ``(reply, path)``; ``path`` says how: ``"cached"``, ``"proven"`` (ran
     in-process) or ``"process"`` (ran in a query process).

@@ -1,29 +1,13 @@
 """The query process: opens the store read-only once, then answers queries read from a pipe.
 
-pyoxigraph cannot interrupt a query, so every user query runs in one of these processes;
-the server kills the process (SIGKILL) when the query overruns its time and starts another.
-
-Frames on the pipe are a 4-byte big-endian length and a ``marshal`` payload (both ends are
-this module, so marshal's speed is safe to use).
-
-Request: ``(query, result_format, graph_format, inferred, default_graphs, named_graphs,
-max_rows, base_iri)``; the two formats are the negotiated ones for SELECT/ASK and for
-CONSTRUCT/DESCRIBE (``None`` when the client accepts none), since the kind of a query is
-only known once it is parsed.
-
-Reply: ``((status, kind, rows, truncated, body), seconds, cpu_seconds)``: the result of
-:func:`execute` (rows is -1 when only an upper bound was counted, which is all the cap
-needs; status is ``ok``, ``syntax`` (body is the message with line and column),
-``not-acceptable``, ``too-large`` (the reply passed the byte cap), ``memory`` (Python ran
-out of its share) or ``error``), the wall-clock time :func:`execute` took here, which the
-server uses to decide whether the job is proven cheap (see :mod:`seccoop.server.pool`),
-and its CPU time, by which the pool's express lane judges it (it does not grow with load).
-
-Before the store is opened, the process cuts itself off the network and caps its address
-space (:mod:`seccoop.server.sandbox`); its first frame says what was applied:
-``("ready", isolation, memory_limit_bytes_or_None)``. Arguments: the store path, the
-memory share in MB (0: none), the reply byte cap (0: none) and ``network`` to keep the
-network (only with ``--allow-service``).
+pyoxigraph cannot interrupt a query, so every user query runs in one of these processes,
+which the server SIGKILLs when the query overruns (:mod:`seccoop.server.pool`) and
+replaces. Before opening the store the process cuts itself off the network and caps its
+memory (:mod:`seccoop.server.sandbox`). Frames are a 4-byte big-endian length and a
+``marshal`` payload (both ends are this module, so marshal's speed is safe to use): the
+first one out is ``("ready", isolation, memory_limit_bytes_or_None)``, each request is the
+positional arguments of :func:`execute`, each reply ``(what execute returned, seconds,
+cpu_seconds)``.
 
     >>> execute_local("ASK {}", "json")[:2]
     ('ok', 'ask')
@@ -58,7 +42,8 @@ class _TooBig(Exception):
 MAX_BYTES = 0  # the byte cap of a reply in this process (0: none); set by serve()
 
 
-def _check_size(data: bytes) -> bytes:
+def _check_size(data: bytes | None) -> bytes:
+    assert data is not None  # a serialiser called without an output returns bytes
     if MAX_BYTES and len(data) > MAX_BYTES:
         raise _TooBig()
     return data
@@ -194,7 +179,15 @@ def execute(store: ox.Store, query: str, result_fmt: str | None, graph_fmt: str 
     read-only store: a SELECT result is then serialized in one call rather than streamed
     through the counting writer (cheaper for small results); the cap is still checked on
     the output, and the reply is the same either way. ``trusted=True`` (proven jobs only, see
-    :class:`seccoop.server.pool.QueryRunner`) also skips that check."""
+    :class:`seccoop.server.pool.QueryRunner`) also skips that check.
+
+    Returns ``(status, kind, rows, truncated, body)``: status is ``ok``, ``syntax`` (body is
+    the message with line and column), ``not-acceptable`` (the client accepts no format for
+    this kind of query, only known once it is parsed), ``too-large`` (the reply passed the
+    byte cap), ``memory`` (Python ran out of its share) or ``error``; rows is -1 when only
+    an upper bound was counted, which is all the cap needs. The server judges a job proven
+    cheap by the wall-clock seconds of this call and its express lane by the CPU seconds
+    (which do not grow with load)."""
     def run():
         return run_query(store, query, inferred=inferred, default_graph_uris=default_graphs,
                          named_graph_uris=named_graphs, base_iri=base_iri)
@@ -272,6 +265,8 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def main() -> None:
+    """Arguments: the store path, the memory share in MB (0: none), the reply byte cap
+    (0: none) and ``network`` to keep the network (only with ``--allow-service``)."""
     # The protocol owns the original stdout; anything printed goes to stderr instead.
     fd_out = os.dup(1)
     os.dup2(2, 1)
