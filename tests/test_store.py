@@ -183,3 +183,26 @@ def test_large_inputs_report_progress_up_to_the_total(proj, tmp_path):
     positions = [done for done, _ in seen]
     assert positions == sorted(positions) and positions[-1] == total
     assert len(set(positions)) > 3  # reported while reading, not only per file
+
+
+def test_build_or_reuse_reports_a_failed_rebuild_and_keeps_the_previous(tmp_path):
+    """The one build-or-reuse function of the CLI and the server: a malformed file keeps
+    the previous build answering and is reported to the caller, never swallowed; without
+    a previous build it raises; a bug (not a SeccoopError) always propagates."""
+    from seccoop.errors import SourceError
+    from seccoop.project import find_project
+    from seccoop.store import build_or_reuse
+
+    root = make_project(tmp_path / "p")
+    project, store_dir = find_project(root), tmp_path / "s"
+    first = build_or_reuse(project, store_dir)
+    with open(root / "data" / "facts.ttl", "a") as data:
+        data.write("\nscr:broken sc:hasMember .\n")
+    reported = []
+    assert build_or_reuse(project, store_dir, on_stale=reported.append) == first
+    assert len(reported) == 1 and isinstance(reported[0], SourceError)
+    assert "facts.ttl" in str(reported[0])
+    with pytest.raises(SourceError):
+        build_or_reuse(project, tmp_path / "empty-store", on_stale=reported.append)
+    with pytest.raises(SourceError):
+        build_or_reuse(project, store_dir)  # no on_stale: the caller wants to know

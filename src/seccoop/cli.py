@@ -45,23 +45,20 @@ class Context:
     def open_store(self, *, strict: bool = False):
         """The read-only store, built first when missing or stale. A failed rebuild keeps
         the previous store answering, with a warning, unless ``strict``."""
-        from .store import open_store
+        import pyoxigraph as ox
 
-        from .store import current_build
+        from .store import build_or_reuse
 
-        if not _fresh(self):
-            try:
-                _run_build(self, force=False, quiet=True)
-            except click.ClickException as error:
-                if strict or current_build(self.store_dir) is None:
-                    raise
-                # The previous store keeps answering; the user still learns why it is stale.
-                click.echo(f"warning: rebuild failed, using the previous store: "
-                           f"{error.format_message()}", err=True)
+        def stale(error) -> None:
+            if strict:
+                raise error
+            # The previous store keeps answering; the user still learns why it is stale.
+            click.echo(f"warning: rebuild failed, using the previous store: {error}", err=True)
+
         with user_errors():
-            store = open_store(self.project, self.store_dir, auto_build=False)
+            build_dir = build_or_reuse(self.project, self.store_dir, on_stale=stale)
         _warn_if_unreasoned(self.store_dir)
-        return store
+        return ox.Store.read_only(str(build_dir / "oxigraph"))
 
 
 def _warn_if_unreasoned(store_dir: Path) -> None:
@@ -71,12 +68,6 @@ def _warn_if_unreasoned(store_dir: Path) -> None:
     if build_dir is not None and not read_manifest(build_dir).get("reasoned", True):
         click.echo("note: this store was built with --no-reasoning: it holds no inferred "
                    "triples (seccoop build adds them)", err=True)
-
-
-def _fresh(ctx: Context) -> bool:
-    from .store import is_fresh
-
-    return is_fresh(ctx.project, ctx.store_dir)
 
 
 class user_errors:

@@ -39,7 +39,7 @@ from .namespaces import PREFIXES, __version__
 
 from . import formats, lean
 from .queries import INFERRED_GRAPH, asserted_graphs  # noqa: F401  (the store's graphs)
-from .errors import InconsistentGraphError, ResolveError, SourceError
+from .errors import InconsistentGraphError, ResolveError, SeccoopError, SourceError
 from .project import Project, find_project, rdf_kind
 
 FORMAT_VERSION = "1"
@@ -482,6 +482,30 @@ def _remove_stale_temporaries(store_dir: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def build_or_reuse(project: Project, store_dir: Path, *,
+                   on_stale: Callable[[SeccoopError], None] | None = None,
+                   progress: Progress | None = None) -> Path:
+    """The current build, built first when missing or stale: the one way the CLI and the
+    server get a store. A store built with ``--no-reasoning`` stays so until ``build``.
+
+    A rebuild that fails on the user's data (a malformed file, an inconsistent closure)
+    keeps the previous build answering when there is one and ``on_stale`` accepts it:
+    ``on_stale(error)`` reports the error (or raises to refuse the stale build). Without a
+    previous build, or without ``on_stale``, the error is raised; any other exception is a
+    bug and always propagates.
+    """
+    store_dir = Path(store_dir)
+    previous = current_build(store_dir)
+    reason = previous is None or read_manifest(previous).get("reasoned", True)
+    try:
+        return build(project, store_dir, reason=reason, progress=progress).path
+    except SeccoopError as error:
+        if previous is None or on_stale is None or current_build(store_dir) is None:
+            raise
+        on_stale(error)
+        return current_build(store_dir) or previous
+
+
 def open_store(project: Project | None = None, store_dir: Path | None = None, *,
                auto_build: bool = True) -> ox.Store:
     """Open the project's store read-only, building it first when missing or stale.
@@ -492,9 +516,7 @@ def open_store(project: Project | None = None, store_dir: Path | None = None, *,
     """
     project = project or find_project()
     store_dir = Path(store_dir or default_store_dir(project))
-    if auto_build and not is_fresh(project, store_dir):
-        build(project, store_dir)
-    build_dir = current_build(store_dir)
+    build_dir = build_or_reuse(project, store_dir) if auto_build else current_build(store_dir)
     if build_dir is None:
         raise FileNotFoundError(f"no store in {store_dir}: run `seccoop build`")
     return ox.Store.read_only(str(build_dir / "oxigraph"))

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
+import sys
 import threading
 from datetime import timezone
 from email.utils import format_datetime, parsedate_to_datetime
@@ -33,7 +34,7 @@ from ..browse import describe, label_of
 from ..project import Project, find_project
 from ..queries import named_queries
 from ..settings import Settings, public_base
-from ..store import build, current_build, is_fresh, pin_build, read_manifest
+from ..store import build_or_reuse, pin_build, read_manifest
 from ..render.documents import (EXTENSIONS, Publication, build_time, document_context,
                                 entity_document, ontology_triples, serialize_triples,
                                 serialize_turtle, void_description)
@@ -135,17 +136,13 @@ class Server:
 
 
 def ensure_built(project: Project, store_dir: Path) -> Path:
-    """The current build, built first when missing or stale (a failed rebuild keeps the old)."""
-    if not is_fresh(project, store_dir):
-        try:
-            build(project, store_dir)
-        except Exception:
-            if current_build(store_dir) is None:
-                raise
-    found = current_build(store_dir)
-    if found is None:
-        raise FileNotFoundError(f"no store in {store_dir}")
-    return found
+    """The current build (:func:`seccoop.store.build_or_reuse`); a failed rebuild keeps the
+    previous build serving and is reported on stderr, never swallowed."""
+    def stale(error) -> None:
+        print(f"warning: rebuild failed, serving the previous store: {error}", file=sys.stderr,
+              flush=True)
+
+    return build_or_reuse(project, store_dir, on_stale=stale)
 
 
 def _server(request: Request) -> Server:
