@@ -28,7 +28,7 @@ from ..settings import Settings, public_base
 from .datadocs import MACHINE_DOC_OFFERS, service_description, serialize_turtle
 from ..errors import QueryCrashed, QueryRefused, QueryTimeout
 from .protocol import (GRAPH_OFFERS, MEDIA_TYPES, RESULT_OFFERS, ProtocolError, SparqlRequest,
-                       acceptable, content_type, negotiate, parse_get, parse_post,
+                       acceptable, content_type, error_body, negotiate, parse_get, parse_post,
                        reply_format, syntax_error_body)
 
 # Longer links break in browsers, proxies and our own header cap: answered in place instead.
@@ -56,14 +56,11 @@ def error_response(request: Request, status: int, message: str, *, body: dict | 
     """An error as JSON when the client prefers JSON, else as plain text."""
     headers = {"Vary": "Accept", **(headers or {})}
     if negotiate(request.headers.get("accept"), ERROR_OFFERS) == "json":
-        payload = body or {"error": _error_name(status), "message": message}
+        payload = body or error_body(status, message)
         return Response(json.dumps(payload), status, headers, "application/json")
     return Response(message + "\n", status, headers, "text/plain; charset=utf-8")
 
 
-def _error_name(status: int) -> str:
-    return {400: "bad-request", 406: "not-acceptable", 413: "too-large", 415: "unsupported-media-type",
-            503: "timeout"}.get(status, "error")
 
 
 QUERY_STRING_CACHE = 1024      # parsed GET query strings per HTTP worker

@@ -28,7 +28,7 @@ from starlette.responses import HTMLResponse, Response
 from ..render.pages import explain_error_page, explain_page
 from ..render.urls import Urls
 from ..errors import ResolveError
-from .protocol import negotiate
+from .protocol import error_body, negotiate
 
 OFFERS = (("html", "text/html"), ("json", "application/json"))
 
@@ -93,6 +93,6 @@ def _explainer(server) -> asyncio.Future:
 
 def _error(fmt: str, status: int, message: str, headers: dict | None = None) -> Response:
     if fmt == "json":
-        return Response(json.dumps({"error": "explain", "message": message}), status, headers,
+        return Response(json.dumps(error_body(status, message)), status, headers,
                         media_type="application/json")
     return HTMLResponse(explain_error_page(message, Urls()), status, headers)

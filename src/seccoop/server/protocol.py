@@ -214,9 +214,23 @@ def _decode(body: bytes) -> str:
 _LOCATION = re.compile(r"at line (\d+), column (\d+)")
 
 
+_ERROR_NAMES = {400: "bad-request", 404: "not-found", 406: "not-acceptable", 408: "timeout",
+                413: "too-large", 415: "unsupported-media-type", 503: "timeout"}
+
+
+def error_body(status: int, message: str) -> dict:
+    """The one JSON error shape of every route: ``{"error": name, "message": text}``
+    (a syntax error adds ``line`` and ``column``, see :func:`syntax_error_body`).
+
+    >>> error_body(406, "no format")
+    {'error': 'not-acceptable', 'message': 'no format'}
+    """
+    return {"error": _ERROR_NAMES.get(status, "error"), "message": message}
+
+
 def syntax_error_body(message: str) -> dict:
     """A JSON error body for a syntax error, with the line and column as numbers."""
-    body: dict = {"error": "syntax", "message": message}
+    body = {**error_body(400, message), "error": "syntax"}
     found = _LOCATION.search(message)
     if found:
         body["line"], body["column"] = int(found.group(1)), int(found.group(2))
