@@ -45,7 +45,7 @@ _VAR_CHARS = ("A-Za-z0-9_\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u0
               "\U00010000-\U000EFFFF")
 _VAR = re.compile(f"[?$][{_VAR_CHARS}][{_VAR_CHARS}\u00B7\u0300-\u036F\u203F\u2040]*")
 # A run of name characters: keywords, prefixed names (with PN_LOCAL's \-escapes), numbers,
-# blank-node labels; with a leading ? $ or @, variables and language tags.
+# blank-node labels; with a leading @, language tags.
 _NAME = re.compile(r"@?(?:[^\s<>(){}\[\]\"'#,;=!&|^*+/?$@~`\\]"
                    r"|\\[_~.\-!$&'()*+,;=/?#@%])+")
 _WS = r"(?:[ \t\r\n]|#[^\r\n]*)*"
