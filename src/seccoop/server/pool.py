@@ -41,7 +41,6 @@ HEADER = struct.Struct("!I")
 START_TIMEOUT = 30.0       # seconds a new query process may take to open the store
 RESPAWN_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)  # back-off between failed starts (last repeats)
 SLOW_MEMORY = 4096         # job hashes remembered as slow (express lane refused)
-EXPRESS_SPARES = 2         # started processes waiting to take over the express lane
 # Deaths that mean "out of memory" under RLIMIT_AS: the engine aborts when an allocation
 # fails; a failed stack or mmap growth can also end in SIGSEGV or SIGBUS.
 MEMORY_DEATHS = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS)
@@ -189,10 +188,8 @@ class QueryPool:
     general processes, and fresh cheap queries still get the express one within about
     ``express_seconds`` (a runaway with a text never seen costs one express budget; its
     identical copies waiting behind it go to the general lane once it is cut). Jobs are
-    told apart by query text, so a client varying the text of each runaway costs the lane
-    one budget per variant: kept short (0.1 s), with ``EXPRESS_SPARES`` started processes
-    taking over the lane at once when its process is killed, that stays faster than such
-    clients can send new texts (they wait out their timeout in the general lane).
+    told apart by query text, so a client varying the text of each runaway pays one
+    express budget per variant, and fresh queries then wait behind those.
 
     *Staying whole.* A process that dies (killed for overrunning, out of memory, killed
     from outside while idle) is replaced at once; a start that fails (no file handles,
@@ -207,10 +204,7 @@ class QueryPool:
         self.network = network  # keep the network (--allow-service): not cut off
         self.max_memory_mb, self.max_bytes = max_memory_mb, max_bytes
         self.express_seconds = express_seconds if express_seconds is not None \
-            else min(0.1, timeout / 8)
-        # A cut in the express lane kills its process; a started spare takes over at once,
-        # so the lane's cost per unseen runaway is its budget, not a process start.
-        self._spares: list[QueryProcess] = []
+            else min(0.5, timeout / 4)
         self._idle: list[QueryProcess] = []
         self._waiters: deque = deque()  # (future, key of the job's query text)
         self._all: set[QueryProcess] = set()
@@ -226,9 +220,6 @@ class QueryPool:
         lanes = [self.size > 1] + [False] * (self.size - 1)
         for proc in await asyncio.gather(*(self._spawn(express) for express in lanes)):
             self._release(proc)
-        if self.size > 1:
-            self._spares = list(await asyncio.gather(
-                *(self._spawn(True) for _ in range(EXPRESS_SPARES))))
 
     async def _spawn(self, express: bool) -> QueryProcess:
         proc = await QueryProcess.start(self.store_path, self.max_memory_mb, self.max_bytes,
@@ -246,10 +237,6 @@ class QueryPool:
         if dead not in self._all or self._closing:
             return  # replaced already (it may be reported dead twice), or closing
         self._all.discard(dead)
-        if dead in self._spares:
-            self._spares.remove(dead)
-        elif dead.express:
-            self._promote_spare()
         task = asyncio.get_running_loop().create_task(self._respawn(dead))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -272,24 +259,8 @@ class QueryPool:
                 proc.kill()
                 await proc.reap()
                 return
-            if proc.express and self._lane_served(proc) and len(self._spares) < EXPRESS_SPARES:
-                self._spares.append(proc)  # the lane has a process: wait as a spare
-                return
             self._release(proc)
             return
-
-    def _promote_spare(self) -> None:
-        while self._spares:
-            spare = self._spares.pop(0)
-            if spare.alive():
-                self._release(spare)
-                return
-            self._replace(spare)
-
-    def _lane_served(self, proc: QueryProcess) -> bool:
-        """Whether an express process other than ``proc`` and the spares is running."""
-        return any(p.express and p is not proc and p not in self._spares and p.alive()
-                   for p in self._all)
 
     def _release(self, proc: QueryProcess) -> None:
         """Hand an idle process to the first waiter it may serve, else keep it idle."""
