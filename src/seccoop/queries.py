@@ -218,11 +218,15 @@ def _dataset_options(store: ox.Store, sparql: str, inferred: bool, default_graph
         options["default_graph"] = kept(default_graph_uris or [])
         options["named_graphs"] = kept(named_graph_uris or [])
         return options
-    clauses = _query_dataset(sparql, base_iri)
-    if clauses is not None:
-        if not inferred:  # else the engine reads the query's own dataset as it is
-            options["default_graph"] = kept(clauses[0])
-            options["named_graphs"] = kept(clauses[1])
+    from .sparqlscan import dataset_clauses, tokens
+
+    words = tokens(sparql)
+    clauses = dataset_clauses(sparql, words)
+    if clauses:  # the engine reads the query's own dataset, unless inferred=false must edit it
+        resolved = None if inferred else _resolved(clauses, words, base_iri)
+        if resolved is not None:
+            options["default_graph"] = kept(resolved[0])
+            options["named_graphs"] = kept(resolved[1])
         return options
     if inferred:
         options["use_default_graph_as_union"] = True
@@ -233,16 +237,13 @@ def _dataset_options(store: ox.Store, sparql: str, inferred: bool, default_graph
     return options
 
 
-def _query_dataset(sparql: str, base_iri: str | None) -> tuple[list[str], list[str]] | None:
-    """The IRIs of the query's FROM and FROM NAMED clauses, or None when it has none.
+def _resolved(clauses: list[tuple[str, str]], words: list[str],
+              base_iri: str | None) -> tuple[list[str], list[str]] | None:
+    """The IRIs of the query's FROM and FROM NAMED terms, or None when one cannot be
+    resolved here (the engine then reads the query's dataset as written)."""
+    from .sparqlscan import prologue, resolve
 
-    A term that cannot be resolved here stays for the engine to read (and report)."""
-    from .sparqlscan import dataset_clauses, prologue, resolve
-
-    clauses = dataset_clauses(sparql)
-    if not clauses:
-        return None
-    base, declared = prologue(sparql)
+    base, declared = prologue("", words)
     base = resolve(f"<{base}>", {}, base_iri) if base else base_iri
     prefixes = {**PREFIXES, **declared}
     found: tuple[list[str], list[str]] = ([], [])

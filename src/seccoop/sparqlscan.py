@@ -203,9 +203,10 @@ def update_operation(text: str) -> str | None:
     return None
 
 
-def prologue(text: str) -> tuple[str | None, dict[str, str]]:
-    """The query's ``BASE`` IRI (or None) and its ``PREFIX`` declarations."""
-    words, base, prefixes = tokens(text), None, {}
+def prologue(text: str, words: list[str] | None = None) -> tuple[str | None, dict[str, str]]:
+    """The query's ``BASE`` IRI (or None) and its ``PREFIX`` declarations (``words``: its
+    :func:`tokens`, when already at hand)."""
+    words, base, prefixes = tokens(text) if words is None else words, None, {}
     index = 0
     while index + 1 < len(words):
         keyword = words[index].lower()
@@ -222,9 +223,10 @@ def prologue(text: str) -> tuple[str | None, dict[str, str]]:
     return base, prefixes
 
 
-def dataset_clauses(text: str) -> list[tuple[str, str]]:
-    """The query's ``FROM`` (``default``) and ``FROM NAMED`` (``named``) terms as written."""
-    words, depth, found = tokens(text), 0, []
+def dataset_clauses(text: str, words: list[str] | None = None) -> list[tuple[str, str]]:
+    """The query's ``FROM`` (``default``) and ``FROM NAMED`` (``named``) terms as written
+    (``words``: its :func:`tokens`, when already at hand)."""
+    words, depth, found = tokens(text) if words is None else words, 0, []
     for index, word in enumerate(words):
         if word in ("{", "}"):
             depth += 1 if word == "{" else -1
