@@ -45,7 +45,7 @@ def run_checks(store, project: Project | None = None) -> dict[str, list[tuple]]:
     results: dict[str, list[tuple]] = {}
     for path in check_files(project):
         text = path.read_text(encoding="utf-8")
-        if isinstance(store, ox.Store):
+        if isinstance(store, ox.Store) or getattr(store, "is_remote", False):
             rows = run_query(store, text, inferred=False).value
         else:  # an rdflib graph or any store with a plain .query()
             rows = store.query(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -25,6 +26,17 @@ class Context:
 
     def __init__(self, project: str | None, store: str | None):
         self._project_arg, self._store_arg = project, store
+        self.remote: dict[str, str | None] = {}  # --remote, --remote-update, --remote-gsp
+
+    def remote_store(self):
+        """The remote engine named by ``--remote`` (None without it)."""
+        if not self.remote.get("url"):
+            return None
+        from .remote import RemoteStore
+
+        with user_errors():
+            return RemoteStore(self.remote["url"], update_url=self.remote.get("update"),
+                               gsp_url=self.remote.get("gsp"))
 
     @functools.cached_property
     def project(self):
@@ -42,12 +54,23 @@ class Context:
 
         return Path(self._store_arg) if self._store_arg else default_store_dir(self.project)
 
-    def open_store(self, *, strict: bool = False):
+    def open_store(self, *, strict: bool = False, pull: bool = False, local: bool = False):
         """The read-only store, built first when missing or stale. A failed rebuild keeps
-        the previous store answering, with a warning, unless ``strict``."""
+        the previous store answering, with a warning, unless ``strict``.
+
+        With ``--remote``, the remote engine; ``pull`` copies its graphs into memory for
+        the commands that walk blank nodes (which SPARQL cannot name)."""
         import pyoxigraph as ox
 
         from .store import build_or_reuse
+
+        remote = None if local else self.remote_store()
+        if remote is not None:
+            with user_errors():
+                if not remote.catalog().graphs:
+                    raise UserError(f"{remote.url}: nothing is published there "
+                                    "(run seccoop publish --remote URL)")
+                return remote.pull() if pull else remote
 
         def stale(error) -> None:
             if strict:
@@ -123,6 +146,28 @@ def format_option(choices: tuple[str, ...], help_text: str):
     """A shared ``--format`` option."""
     return click.option("--format", "-f", "fmt", type=click.Choice(choices), default=None,
                         help=help_text)
+
+
+def remote_option(command):
+    """``--remote URL`` (and the update and Graph Store endpoints beside it): the command
+    runs against a remote SPARQL engine that ``seccoop publish`` filled."""
+    def keep(key):
+        def callback(ctx, _param, value):
+            if value:
+                ctx.find_object(Context).remote[key] = value
+        return callback
+
+    for flag, key, env, help_text in (
+            ("--remote-gsp", "gsp", "SECCOOP_REMOTE_GSP",
+             "The remote's Graph Store Protocol endpoint, for uploads."),
+            ("--remote-update", "update", "SECCOOP_REMOTE_UPDATE",
+             "The remote's SPARQL Update endpoint [default: the --remote URL]."),
+            ("--remote", "url", "SECCOOP_REMOTE",
+             "Use the SPARQL endpoint at URL instead of the local store (credentials: "
+             "SECCOOP_REMOTE_USER/SECCOOP_REMOTE_PASSWORD or a netrc entry).")):
+        command = click.option(flag, envvar=env, metavar="URL", expose_value=False,
+                               callback=keep(key), help=help_text)(command)
+    return command
 
 
 def inferred_option(command):
@@ -226,6 +271,7 @@ def build(ctx, force, no_reasoning, allow_inconsistent):
                    "name, a number or a string (repeatable).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               metavar="SECONDS", help="Stop the query after this long (exit code 3).")
+@remote_option
 @pass_ctx
 def query(ctx, query, fmt, no_inferred, output, params, timeout):
     """Run a SPARQL query: inline text, a .rq file, - for stdin, or a named query.
@@ -348,6 +394,7 @@ def _emit(text: str, output: str | None):
 @cli.command("queries")
 @click.option("--checks", is_flag=True, help="List the quality checks instead.")
 @click.option("--show", metavar="NAME", help="Print one named query: its file and its text.")
+@remote_option
 @pass_ctx
 def list_queries(ctx, checks, show):
     """List the named queries with their titles.
@@ -375,6 +422,7 @@ def list_queries(ctx, checks, show):
 @cli.command()
 @click.argument("thing")
 @inferred_option
+@remote_option
 @pass_ctx
 def describe(ctx, thing, no_inferred):
     """Everything about one resource, by IRI, prefixed name or label.
@@ -388,7 +436,7 @@ def describe(ctx, thing, no_inferred):
     from .store import resolve
 
     with user_errors():
-        store = ctx.open_store()
+        store = ctx.open_store(pull=True)
         node = resolve(store, thing)
         desc = describe_resource(store, node.value, inferred=not no_inferred)
         if not desc.exists:
@@ -398,6 +446,7 @@ def describe(ctx, thing, no_inferred):
 
 @cli.command()
 @inferred_option
+@remote_option
 @pass_ctx
 def stats(ctx, no_inferred):
     """Counts of instances by class, triples by property and by named graph.
@@ -408,7 +457,7 @@ def stats(ctx, no_inferred):
 
     with user_errors():
         tables = compute_stats(ctx.open_store(), inferred=not no_inferred)
-    click.echo(f"project: {ctx.project.root}\nstore:   {ctx.store_dir}\n")
+    click.echo(f"project: {ctx.project.root}\nstore:   {ctx.remote.get('url') or ctx.store_dir}\n")
     for title, rows in tables.items():
         click.echo(f"{title}:")
         width = max((len(name) for name, _ in rows), default=0)
@@ -419,6 +468,7 @@ def stats(ctx, no_inferred):
 
 @cli.command()
 @click.option("--no-shacl", is_flag=True, help="Skip the SHACL validation (it imports pySHACL).")
+@remote_option
 @pass_ctx
 def check(ctx, no_shacl):
     """Run the quality checks: zero-row SPARQL checks and the SHACL shapes.
@@ -447,13 +497,70 @@ def check(ctx, no_shacl):
     if not no_shacl and not (ctx.project.ontology_dir / "shapes.ttl").is_file():
         click.echo("skip  SHACL shapes (the project has no ontology/shapes.ttl)")
     elif not no_shacl:
-        conforms, report = validate_shapes(project=ctx.project)
+        data = _remote_graph(store) if ctx.remote.get("url") else None
+        conforms, report = validate_shapes(data, project=ctx.project)
         click.echo(f"{'ok  ' if conforms else 'FAIL'}  SHACL shapes")
         if not conforms:
             click.echo(report)
         failed += not conforms
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _remote_graph(store):
+    """The asserted graphs of a remote, as the rdflib graph pySHACL reads (SHACL runs here:
+    the remote's graphs are pulled, which suits graphs that fit in memory)."""
+    import rdflib
+
+    from .queries import asserted_graphs
+
+    text = b"".join(store.graph_triples(g.value) for g in asserted_graphs(store))
+    return rdflib.Graph().parse(data=text, format="nt")
+
+
+def _built(ctx: Context, key: str):
+    """A field of the build's manifest (``graphs``, ``built``), or of the remote's catalog."""
+    remote = ctx.remote_store()
+    if remote is not None:
+        catalog = remote.catalog()
+        return catalog.graphs if key == "graphs" else catalog.built
+    from .store import current_build, read_manifest
+
+    return read_manifest(current_build(ctx.store_dir)).get(key)
+
+
+@cli.command()
+@remote_option
+@pass_ctx
+def publish(ctx):
+    """Copy every named graph of the build onto the remote engine named by --remote.
+
+    Each graph goes to a staging graph first; the engine's counts are checked; then one
+    update moves them all in place. A failed or interrupted publish leaves the previous
+    graphs answering and names the staging graphs it left (the next publish drops them).
+
+    Example: seccoop publish --remote http://127.0.0.1:7878/query
+    --remote-update http://127.0.0.1:7878/update --remote-gsp http://127.0.0.1:7878/store
+    """
+    from .publish import publish as publish_build
+    from .store import current_build, read_manifest
+
+    remote = ctx.remote_store()
+    if remote is None:
+        raise click.UsageError("publish needs --remote URL (or SECCOOP_REMOTE)")
+    store = ctx.open_store(strict=True, local=True)
+    build_dir = cast(Path, current_build(ctx.store_dir))  # open_store built it
+    built = read_manifest(build_dir).get("built")
+    with user_errors():
+        report = publish_build(store, build_dir.name, remote, built=built,
+                               say=lambda line: click.echo(line, err=True))
+    width = max((len(g) for g in report.graphs), default=10)
+    for graph, count in report.graphs.items():
+        click.echo(f"  {graph.ljust(width)}  {count:>9,}")
+    for graph in report.dropped:
+        click.echo(f"  dropped {graph} (no longer in the build)")
+    click.echo(f"published build {report.build}: {sum(report.graphs.values()):,} triples in "
+               f"{len(report.graphs)} graphs in {report.seconds:.2f} s to {remote.url}")
 
 
 # --- reasoning commands ---
@@ -539,6 +646,7 @@ def serve(ctx, **options):
                    "data/sco.ttl, or 'inferred' (repeatable).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output.")
+@remote_option
 @pass_ctx
 def export_command(ctx, fmt, no_inferred, graphs, output):
     """Dump the graph in one RDF syntax: deterministic (the same input gives the same
@@ -549,7 +657,6 @@ def export_command(ctx, fmt, no_inferred, graphs, output):
     from .namespaces import INFERRED_GRAPH_IRI
     from . import formats
     from .export import export
-    from .store import current_build, read_manifest
 
     _check_output_folder(output)
     if fmt is None and output:
@@ -558,9 +665,8 @@ def export_command(ctx, fmt, no_inferred, graphs, output):
     if no_inferred and any(g in ("inferred", INFERRED_GRAPH_IRI) for g in graphs):
         raise click.UsageError("--graph inferred and --no-inferred ask for opposite things")
     with user_errors():
-        store = ctx.open_store()
-        options = {"graphs": graphs, "inferred": not no_inferred,
-                   "sizes": read_manifest(current_build(ctx.store_dir)).get("graphs")}
+        store = ctx.open_store(pull=True)
+        options = {"graphs": graphs, "inferred": not no_inferred, "sizes": _built(ctx, "graphs")}
         if output:
             tmp = Path(output).with_name(Path(output).name + ".part")
             try:
@@ -583,6 +689,7 @@ def export_command(ctx, fmt, no_inferred, graphs, output):
 @click.option("--base-path", default="/", show_default=True, metavar="PATH",
               help="The URL path the site is served under on its host, e.g. /pub/kg/ "
                    "(the RewriteBase of .htaccess and the nginx location).")
+@remote_option
 @pass_ctx
 def site_command(ctx, outdir, no_inferred, base_url, base_path):
     """Write a static linked-data site: pages, per-resource data, dumps, ontology docs.
@@ -592,11 +699,10 @@ def site_command(ctx, outdir, no_inferred, base_url, base_path):
     Example: seccoop site public/ && python -m http.server -d public
     """
     from .site import build_site
-    from .store import current_build, read_manifest
 
     with user_errors():
-        store = ctx.open_store()
-        built = read_manifest(current_build(ctx.store_dir)).get("built")
+        store = ctx.open_store(pull=True)
+        built = _built(ctx, "built")
         report = build_site(store, Path(outdir), inferred=not no_inferred,
                             base_url=base_url, base_path=base_path, built=built)
     click.echo(f"wrote {report.pages} resource pages and {report.files} files to {outdir}")
@@ -617,7 +723,7 @@ def _draw_options(command):
                            help="The file to write: .svg, or .html for a standalone page.")(command)
     return click.option("--base", metavar="URL", default=None,
                         help="Link nodes to a seccoop server at URL (e.g. http://localhost:8000) "
-                             "instead of to the resources' IRIs.")(command)
+                             "instead of to the resources' IRIs.")(remote_option(command))
 
 
 def _write_picture(ctx, kind: str, output: str, base: str | None, around: str | None = None):
@@ -627,7 +733,7 @@ def _write_picture(ctx, kind: str, output: str, base: str | None, around: str | 
     if not output.lower().endswith((".svg", ".html", ".htm")):
         raise UserError(f"{output}: the file name must end in .svg or .html")
     with user_errors():
-        store = ctx.open_store()
+        store = ctx.open_store(pull=True)
         node = resolve(store, around).value if around else None
         if kind == "timeline" and node and not pictures.timeline_events(store, node):
             raise UserError(f"{around}: no dated meeting or agreement involves it; "
