@@ -81,3 +81,13 @@ def browser():
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session", params=["oxigraph", "virtuoso"])
+def engine(request, tmp_path_factory):
+    """A real SPARQL engine on 127.0.0.1 (tests/engines.py), one per kind for the session."""
+    from engines import STARTERS
+
+    running = STARTERS[request.param](tmp_path_factory.mktemp(f"engine-{request.param}"))
+    yield running
+    running.stop()
