@@ -526,7 +526,7 @@ def _built(ctx: Context, key: str):
         return catalog.graphs if key == "graphs" else catalog.built
     from .store import current_build, read_manifest
 
-    return read_manifest(current_build(ctx.store_dir)).get(key)
+    return read_manifest(cast(Path, current_build(ctx.store_dir))).get(key)  # opened before
 
 
 @cli.command()

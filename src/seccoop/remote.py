@@ -236,8 +236,10 @@ class RemoteStore:
         _raise_for(response)
         return response
 
-    def _select(self, query: str, *, named: list[str]) -> ox.QuerySolutions:
-        params = [("default-graph-uri", EMPTY)] + [("named-graph-uri", g) for g in named]
+    def _select(self, query: str, *, named: list[str] | None) -> ox.QuerySolutions:
+        """A SELECT over the graphs ``named`` (None: every graph of the engine)."""
+        params = [] if named is None else \
+            [("default-graph-uri", EMPTY)] + [("named-graph-uri", g) for g in named or [EMPTY]]
         body = self._post_query(query, params, _JSON, None)
         found = ox.parse_query_results(_NODE_ID.sub(b'"', body), format=ox.QueryResultsFormat.JSON)
         return cast(ox.QuerySolutions, found)
@@ -263,6 +265,12 @@ class RemoteStore:
         return (ox.Quad(*(row[n[1:]] if row[n[1:]] is not None else t
                           for t, n in zip(terms, names)))
                 for row in rows)
+
+    def staging_graphs(self) -> list[str]:
+        """Every staging graph the engine holds, whoever left it."""
+        rows = self._select(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
+                            f'FILTER(STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}', named=None)
+        return sorted(row["g"].value for row in rows)
 
     def graph_triples(self, graph: str) -> bytes:
         """One published graph as N-Triples."""
