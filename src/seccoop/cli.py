@@ -612,6 +612,7 @@ def _settings_options(command):
 
 @cli.command()
 @_settings_options
+@remote_option
 @pass_ctx
 def serve(ctx, **options):
     """Serve the SPARQL endpoint and the linked-data web pages.
@@ -628,10 +629,11 @@ def serve(ctx, **options):
         settings = Settings.from_dict(options)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    ctx.open_store()  # builds first when stale, with the CLI's messages on failure
+    ctx.open_store()  # builds first when stale (or reaches the remote), with the CLI's messages
+    remote = {"url": ctx.remote["url"]} if ctx.remote.get("url") else None
     with user_errors():
         run(settings, ctx.project, ctx.store_dir,
-            announce=lambda line: click.echo(line, err=False))
+            announce=lambda line: click.echo(line, err=False), remote=remote)
 
 
 # --- export commands ---

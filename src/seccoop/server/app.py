@@ -19,6 +19,7 @@ import threading
 from datetime import timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -61,24 +62,22 @@ CONFIG_ENV = "SECCOOP_SERVE_CONFIG"
 class Server:
     """What one HTTP worker process holds: settings, the pinned build, its query processes."""
 
-    def __init__(self, settings: Settings, project: Project, store_dir: Path):
-        self.settings, self.project = settings, project
-        ensure_built(project, Path(store_dir))
-        # Pinned: a rebuild while we serve keeps this build, which query processes reopen.
-        build_dir, self._pin = pin_build(Path(store_dir))
-        self.store_path = str(build_dir / "oxigraph")
-        self.manifest = read_manifest(build_dir)
-        self.base = public_base(settings)
-        self.built = build_time(self.manifest)
-        self.store = ox.Store.read_only(self.store_path)
+    # the pinned build's store, pool and runner, or a remote's (seccoop.server.remote_runner)
+    store: Any
+    pool: Any
+    runner: Any
+
+    def __init__(self, settings: Settings, project: Project, store_dir: Path,
+                 remote: dict | None = None):
+        self.settings, self.project, self.remote = settings, project, remote
         max_bytes = int(settings.max_result_mb * 2**20)
         worker.MAX_BYTES = max_bytes  # the byte cap of proven jobs run in this process
-        self.pool = QueryPool(self.store_path, settings.query_workers, settings.timeout,
-                              settings.max_query_memory, max_bytes,
-                              network=bool(settings.allow_service))
-        # Jobs proven cheap in a query process run again in-process (see pool.py).
-        self.runner = QueryRunner(self.store, self.pool, settings.trust_below_ms,
-                                  result_bytes=int(settings.result_cache_mb * 2**20))
+        if remote:
+            self._open_remote(remote)
+        else:
+            self._open_build(Path(store_dir), max_bytes)
+        self.base = public_base(settings)
+        self.built = build_time(self.manifest)
         self._cache: dict = {}
         self._locks: dict[str, threading.Lock] = {}
         self.explainer_future = None  # /explain's one recorded closure (see explain.py)
@@ -89,7 +88,36 @@ class Server:
             self._data_headers["Access-Control-Allow-Origin"] = "*"
         # SPARQL results, by how the runner answered: "cached", "proven" or "process".
         self.result_headers = {path: {**self._data_headers, "X-Seccoop-Path": path}
-                               for path in ("cached", "proven", "process")}
+                               for path in ("cached", "proven", "process", "remote")}
+
+    def _open_build(self, store_dir: Path, max_bytes: int) -> None:
+        settings = self.settings
+        ensure_built(self.project, store_dir)
+        # Pinned: a rebuild while we serve keeps this build, which query processes reopen.
+        build_dir, self._pin = pin_build(store_dir)
+        self.build_id = build_dir.name
+        self.store_path = str(build_dir / "oxigraph")
+        self.manifest = read_manifest(build_dir)
+        self.store = ox.Store.read_only(self.store_path)
+        self.pool = QueryPool(self.store_path, settings.query_workers, settings.timeout,
+                              settings.max_query_memory, max_bytes,
+                              network=bool(settings.allow_service))
+        # Jobs proven cheap in a query process run again in-process (see pool.py).
+        self.runner = QueryRunner(self.store, self.pool, settings.trust_below_ms,
+                                  result_bytes=int(settings.result_cache_mb * 2**20))
+
+    def _open_remote(self, remote: dict) -> None:
+        """The remote engine as the store (see :mod:`seccoop.server.remote_runner`)."""
+        from ..remote import RemoteStore
+        from .remote_runner import NoPool, RemoteRunner
+
+        store = RemoteStore(remote["url"], timeout=self.settings.timeout)
+        catalog = store.catalog()
+        self.store, self.build_id = store, catalog.build or ""
+        self.manifest = {"graphs": catalog.graphs, "built": catalog.built,
+                         "fingerprint": catalog.build}
+        self.pool = NoPool()
+        self.runner = RemoteRunner(store, self.settings.timeout)
 
     def data_headers(self) -> dict:
         """The headers of every data response (a fresh dict: callers may add to it)."""
@@ -357,9 +385,20 @@ async def favicon(request: Request) -> Response:
     return FileResponse(STATIC / "favicon.ico", media_type="image/x-icon")
 
 
+async def health(request: Request) -> Response:
+    """The build this server answers from: replicas behind a load balancer name the same
+    one, and a checker can tell a stale replica (JSON; 200 while the store answers)."""
+    server = _server(request)
+    graphs = server.manifest.get("graphs", {})
+    body = {"status": "ok", "build": server.build_id, "triples": sum(graphs.values()),
+            "graphs": len(graphs), "store": "remote" if server.remote else "local"}
+    return Response(json.dumps(body), 200, {"Cache-Control": "no-store"}, "application/json")
+
+
 def routes() -> list:
     return [
         Route("/", home, methods=["GET"]),
+        Route("/health", health, methods=["GET"]),
         Route("/sparql", SparqlApp(), methods=["GET", "POST"]),
         Route("/query", query, methods=["GET"]),
         Route("/void", void, methods=["GET"]),
@@ -375,18 +414,22 @@ def routes() -> list:
 
 
 def create_app(settings: Settings | None = None, project: Project | None = None,
-               store_dir: Path | None = None) -> Starlette:
-    """The application over ``project``'s store in ``store_dir`` (built if stale)."""
+               store_dir: Path | None = None, remote: dict | None = None) -> Starlette:
+    """The application over ``project``'s store in ``store_dir`` (built if stale), or over
+    the remote engine ``remote`` names (``{"url": ...}``, see ``serve --remote``)."""
     from ..store import default_store_dir
 
     settings = settings or Settings()
     project = project or find_project()
-    server = Server(settings, project, Path(store_dir or default_store_dir(project)))
+    server = Server(settings, project, Path(store_dir or default_store_dir(project)), remote)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await server.pool.start()
-        _announce_isolation(server.pool.isolation)
+        if remote:
+            print(f"seccoop: queries go to the remote engine {remote['url']}", file=sys.stderr)
+        else:
+            _announce_isolation(server.pool.isolation)
         try:
             yield
         finally:
@@ -448,4 +491,4 @@ def app_from_env() -> Starlette:
     """The application of a uvicorn worker process, configured by ``$SECCOOP_SERVE_CONFIG``."""
     config = json.loads(os.environ[CONFIG_ENV])
     return create_app(Settings.from_dict(config["settings"]), find_project(config["project"]),
-                      Path(config["store_dir"]))
+                      Path(config["store_dir"]), config.get("remote"))

@@ -64,13 +64,15 @@ def connection_limits(settings: Settings) -> dict:
 
 
 def run(settings: Settings, project: Project, store_dir: Path,
-        announce: Callable[[str], None] = print) -> None:
-    """Serve until interrupted; ``announce`` receives the URL line once the socket listens."""
+        announce: Callable[[str], None] = print, remote: dict | None = None) -> None:
+    """Serve until interrupted; ``announce`` receives the URL line once the socket listens.
+    ``remote`` (``{"url": ...}``) serves a remote engine's graphs instead of the store's."""
     import uvicorn
 
     from .app import CONFIG_ENV, create_app, ensure_built
 
-    ensure_built(project, Path(store_dir))  # once, before workers race to build
+    if not remote:
+        ensure_built(project, Path(store_dir))  # once, before workers race to build
     sock = bind(settings.host, settings.port)
     url = url_of(sock, settings.host)
     if settings.port == 0:  # the default public base URL (--base-url) names the real port
@@ -80,11 +82,12 @@ def run(settings: Settings, project: Project, store_dir: Path,
     if settings.workers > 1:
         os.environ[CONFIG_ENV] = json.dumps({"settings": settings.to_dict(),
                                              "project": str(project.root),
-                                             "store_dir": str(store_dir)})
+                                             "store_dir": str(store_dir),
+                                             "remote": remote})
         config = uvicorn.Config("seccoop.server.app:app_from_env", factory=True,
                                 workers=settings.workers, **options)
     else:
-        config = uvicorn.Config(create_app(settings, project, Path(store_dir)), **options)
+        config = uvicorn.Config(create_app(settings, project, Path(store_dir), remote), **options)
     announce(f"seccoop: serving {url} (SPARQL endpoint: {url}sparql) — press Ctrl+C to stop")
     server = uvicorn.Server(config)
     if settings.workers > 1:
