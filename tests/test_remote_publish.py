@@ -70,7 +70,7 @@ def test_a_publish_killed_before_its_switch_leaves_the_previous_data(engine, tmp
     assert catalog.build == old_build
     left = _staging_graphs(remote)
     assert left, "the killed publish uploaded nothing?"
-    pending = remote._select(f"SELECT ?s WHERE {{ GRAPH <{PENDING}> {{ ?s ?p ?o }} }}",
+    pending = remote.select_in(f"SELECT ?s WHERE {{ GRAPH <{PENDING}> {{ ?s ?p ?o }} }}",
                              named=[PENDING])
     assert set(left) <= {row["s"].value for row in pending}  # it knows what it left
 

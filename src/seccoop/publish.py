@@ -22,7 +22,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from .errors import SeccoopError
-from .remote import CATALOG, PENDING, STAGING_PREFIX, RemoteStore, _VOCAB
+from .remote import CATALOG, PENDING, STAGING_PREFIX, RemoteStore, VOCAB
 
 CHUNK = 20_000  # triples per INSERT DATA request when there is no Graph Store endpoint
 
@@ -55,7 +55,7 @@ def publish(store: ox.Store, build: str, remote: RemoteStore, *, built: str | No
     catalog_staging = f"{STAGING_PREFIX}{staging_id}:catalog"
     folded = f"{STAGING_PREFIX}{staging_id}:blank"
     left = [*staging.values(), catalog_staging, folded]
-    remote.update(_insert(PENDING, [f"<{s}> a <{_VOCAB}Staging> ." for s in left]))
+    remote.update(_insert(PENDING, [f"<{s}> a <{VOCAB}Staging> ." for s in left]))
     try:
         expected = _upload(store, remote, staging, folded, say)
         _verify(remote, staging, expected, say)
@@ -77,7 +77,7 @@ def publish(store: ox.Store, build: str, remote: RemoteStore, *, built: str | No
 
 def drop_leftovers(remote: RemoteStore, say: Say) -> list[str]:
     """Drop the staging graphs an earlier publish left behind; returns their names."""
-    rows = remote._select(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{PENDING}> {{ ?s ?p ?o }} }}",
+    rows = remote.select_in(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{PENDING}> {{ ?s ?p ?o }} }}",
                           named=[PENDING])
     left = sorted(row["s"].value for row in rows)
     if left:
@@ -211,10 +211,10 @@ def _insert(graph: str, lines: list[str]) -> str:
 
 
 def _catalog_triples(build: str, built: str | None, counts: dict[str, int]) -> list[str]:
-    lines = [f"<{CATALOG}> <{_VOCAB}build> {ox.Literal(build)} ."]
+    lines = [f"<{CATALOG}> <{VOCAB}build> {ox.Literal(build)} ."]
     if built:
-        lines.append(f"<{CATALOG}> <{_VOCAB}built> {ox.Literal(built)} .")
+        lines.append(f"<{CATALOG}> <{VOCAB}built> {ox.Literal(built)} .")
     for graph, count in counts.items():
-        lines.append(f"<{CATALOG}> <{_VOCAB}graph> <{graph}> .")
-        lines.append(f"<{graph}> <{_VOCAB}triples> {count} .")
+        lines.append(f"<{CATALOG}> <{VOCAB}graph> <{graph}> .")
+        lines.append(f"<{graph}> <{VOCAB}triples> {count} .")
     return lines

@@ -35,7 +35,7 @@ CATALOG = "urn:seccoop:catalog"  # the graph naming the published graphs and the
 PENDING = "urn:seccoop:pending"  # staging graphs of a publish that has not switched yet
 STAGING_PREFIX = "urn:seccoop:staging:"
 EMPTY = "urn:seccoop:empty"  # a graph never written: how the protocol says "no graph"
-_VOCAB = "urn:seccoop:"
+VOCAB = "urn:seccoop:"  # the catalog's terms
 _JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 # Virtuoso labels blank nodes nodeID://b123 in JSON results, which is no blank node label.
@@ -159,16 +159,16 @@ class RemoteStore:
     def catalog(self, *, fresh: bool = False) -> Catalog:
         """The published build (read once, unless ``fresh``)."""
         if self._catalog is None or fresh:
-            rows = self._select(
+            rows = self.select_in(
                 f"SELECT ?p ?o ?n WHERE {{ GRAPH <{CATALOG}> {{ <{CATALOG}> ?p ?o "
-                f"OPTIONAL {{ ?o <{_VOCAB}triples> ?n }} }} }}", named=[CATALOG])
+                f"OPTIONAL {{ ?o <{VOCAB}triples> ?n }} }} }}", named=[CATALOG])
             catalog = Catalog()
             for row in rows:
-                if row["p"].value == _VOCAB + "build":
+                if row["p"].value == VOCAB + "build":
                     catalog.build = row["o"].value
-                elif row["p"].value == _VOCAB + "built":
+                elif row["p"].value == VOCAB + "built":
                     catalog.built = row["o"].value
-                elif row["p"].value == _VOCAB + "graph":
+                elif row["p"].value == VOCAB + "graph":
                     catalog.graphs[row["o"].value] = int(row["n"].value) if row["n"] else 0
             catalog.graphs = dict(sorted(catalog.graphs.items()))
             self._catalog = catalog
@@ -236,7 +236,7 @@ class RemoteStore:
         _raise_for(response)
         return response
 
-    def _select(self, query: str, *, named: list[str] | None) -> ox.QuerySolutions:
+    def select_in(self, query: str, *, named: list[str] | None) -> ox.QuerySolutions:
         """A SELECT over the graphs ``named`` (None: every graph of the engine)."""
         params = [] if named is None else \
             [("default-graph-uri", EMPTY)] + [("named-graph-uri", g) for g in named or [EMPTY]]
@@ -268,7 +268,7 @@ class RemoteStore:
 
     def staging_graphs(self) -> list[str]:
         """Every staging graph the engine holds, whoever left it."""
-        rows = self._select(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
+        rows = self.select_in(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
                             f'FILTER(STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}', named=None)
         return sorted(row["g"].value for row in rows)
 
@@ -314,7 +314,7 @@ class RemoteStore:
         """Triples per graph, counted by the engine (a graph it does not hold counts 0)."""
         graphs = list(graphs)
         values = " ".join(f"<{g}>" for g in graphs)
-        rows = self._select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+        rows = self.select_in(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
                             f"GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g", named=graphs)
         found = {row["g"].value: int(row["n"].value) for row in rows}
         return {g: found.get(g, 0) for g in graphs}
