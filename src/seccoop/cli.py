@@ -565,15 +565,27 @@ def publish(ctx):
 
 # --- reasoning commands ---
 @cli.command()
+@remote_option
 @pass_ctx
 def reason(ctx):
     """Materialise the OWL 2 RL closure into the inferred graph and check consistency.
 
     Rebuilds the store with reasoning; exits 1 (keeping the previous store) when the
-    graph is inconsistent, with each clash in labels and its source sentences.
+    graph is inconsistent, with each clash in labels and its source sentences. With
+    --remote, the rules run inside the engine as SPARQL Update, in rounds to a fixpoint,
+    over the published graphs (no consistency check there).
 
     Example: seccoop reason
     """
+    remote = ctx.remote_store()
+    if remote is not None:
+        from .pushdown import reason_remotely
+
+        with user_errors():
+            pushed = reason_remotely(remote, say=lambda line: click.echo(line, err=True))
+        click.echo(f"{pushed.inferred:,} inferred triples in {pushed.rounds} rounds inside "
+                   f"the engine in {pushed.seconds:.1f} s")
+        return
     report = _run_build(ctx, force=True, quiet=True, reason=True)
     click.echo(f"{report.inferred:,} inferred triples; the graph is consistent")
 
