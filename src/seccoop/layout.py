@@ -99,11 +99,126 @@ def assign_rows(spans: list[tuple[float, float]], gap: float = 10.0) -> list[int
 
 # --- text ---------------------------------------------------------------------------------
 
-def text_width(text: str, size: float) -> float:
-    """An estimate of the rendered width of sans-serif text (no font metrics at hand)."""
-    narrow = sum(1 for c in text if c in "ilIjtf.,:;'!| ()[]-")
-    wide = sum(1 for c in text if c in "mwMW@")
-    return size * (0.62 * (len(text) - narrow - wide) + 0.34 * narrow + 0.9 * wide)
+# Advance widths of DejaVu Sans (the pictures' first font) per 1000 units of font size,
+# for printable ASCII and the few other characters the pictures write; others count as "n".
+_CHARS = "".join(chr(c) for c in range(32, 127)) + "\u2026\u00b7\u2192\u2013\u2019\u00e9"
+_REGULAR = (318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636,
+            636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698,
+            770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732,
+            684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635,
+            634, 278, 278, 579, 278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592,
+            525, 636, 337, 636, 838, 1000, 318, 838, 500, 318, 615)
+_BOLD = (348, 456, 521, 838, 696, 1002, 872, 306, 457, 457, 523, 838, 380, 415, 380, 365, 696, 696,
+         696, 696, 696, 696, 696, 696, 696, 696, 400, 400, 838, 838, 838, 580, 1000, 774, 762, 734,
+         830, 683, 683, 821, 837, 372, 372, 775, 637, 995, 837, 850, 733, 850, 770, 720, 682, 812, 774,
+         1103, 771, 724, 725, 457, 365, 457, 838, 500, 500, 675, 716, 593, 716, 678, 435, 716, 712,
+         343, 343, 665, 343, 1042, 712, 687, 716, 716, 493, 595, 478, 712, 652, 924, 645, 652, 582,
+         712, 365, 712, 838, 1000, 380, 838, 500, 380, 678)
+_WIDTHS = (dict(zip(_CHARS, _REGULAR)), dict(zip(_CHARS, _BOLD)))
+# The font's ascent and descent (em fractions): a browser's text box spans both.
+ASCENT, DESCENT = 0.93, 0.24
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The rendered width of ``text`` in DejaVu Sans (other fonts come close).
+
+    >>> round(text_width("China", 12), 1)
+    34.3
+    """
+    table = _WIDTHS[bool(bold)]
+    return size * sum(table.get(c, table["n"]) for c in text) / 1000
+
+
+def clip(text: str, size: float, width: float, bold: bool = False) -> str:
+    """``text`` cut at a word (or, failing that, a letter) to fit ``width``, with an ellipsis.
+
+    >>> clip("Shanghai Cooperation Organization", 12, 120)
+    'Shanghai…'
+    """
+    if text_width(text, size, bold) <= width:
+        return text
+    words = text.split(" ")
+    for count in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:count]).rstrip(",;:") + "…"
+        if text_width(head, size, bold) <= width:
+            return head
+    for count in range(len(text) - 1, 0, -1):
+        if text_width(text[:count] + "…", size, bold) <= width:
+            return text[:count] + "…"
+    return "…"
+
+
+def text_box(text: str, x: float, y: float, size: float, anchor: str = "start",
+             bold: bool = False) -> Box:
+    """The box a ``<text>`` element covers, from its ``x``, baseline ``y`` and ``text-anchor``.
+
+    >>> text_box("ab", 10, 20, 10, "middle")
+    (3.76, 10.7, 16.24, 22.4)
+    """
+    width = text_width(text, size, bold)
+    left = x - {"middle": width / 2, "end": width}.get(anchor, 0.0)
+    return (round(left, 3), round(y - ASCENT * size, 3), round(left + width, 3),
+            round(y + DESCENT * size, 3))
+
+
+def overlap(a: Box, b: Box, pad: float = 0.0) -> bool:
+    """Whether two boxes overlap (touching edges do not), with ``pad`` of room around ``a``."""
+    return a[0] - pad < b[2] and b[0] < a[2] + pad and a[1] - pad < b[3] and b[1] < a[3] + pad
+
+
+class Space:
+    """Boxes already taken on a canvas; finds free places for new ones (labels).
+
+    >>> space = Space([(0, 0, 10, 10)])
+    >>> space.free((5, 5, 15, 15)), space.free((12, 0, 20, 10))
+    (False, True)
+    """
+
+    CELL = 64.0
+
+    def __init__(self, boxes=(), pad: float = 1.0):
+        self.pad, self.cells = pad, {}  # type: ignore[var-annotated]
+        for box in boxes:
+            self.take(box)
+
+    def _keys(self, box: Box):
+        c = self.CELL
+        for i in range(int(math.floor(box[0] / c)), int(math.floor(box[2] / c)) + 1):
+            for j in range(int(math.floor(box[1] / c)), int(math.floor(box[3] / c)) + 1):
+                yield i, j
+
+    def free(self, box: Box) -> bool:
+        return not any(overlap(box, other, self.pad)
+                       for key in self._keys(box) for other in self.cells.get(key, ()))
+
+    def take(self, box: Box) -> None:
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append(box)
+
+    def place(self, width: float, height: float, centres) -> tuple[float, float] | None:
+        """The first of ``centres`` where a ``width`` x ``height`` box is free; taken."""
+        for cx, cy in centres:
+            box = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+            if self.free(box):
+                self.take(box)
+                return cx, cy
+        return None
+
+
+def around(x: float, y: float, width: float, height: float, gap: float,
+           reach: float = 400.0):
+    """Centres for a ``width`` x ``height`` label near a mark of radius ``gap`` at (x, y):
+    below, above, right, left, the corners, then rings further out, nearest first."""
+    dy, dx = gap + height / 2 + 2, gap + width / 2 + 4
+    yield from ((x, y + dy), (x, y - dy), (x + dx, y), (x - dx, y),
+                (x + dx, y + dy), (x - dx, y + dy), (x + dx, y - dy), (x - dx, y - dy))
+    step = max(6.0, height / 2)
+    for ring_ in range(1, int(reach / step) + 1):
+        for k in range(16):
+            angle = 2 * math.pi * k / 16 + math.pi / 2
+            yield (x + (dx + ring_ * step) * math.cos(angle), y + (dy + ring_ * step) * math.sin(angle))
 
 
 # --- graphs -------------------------------------------------------------------------------

@@ -95,16 +95,22 @@ def anchor(href: str | None, body: str, title: str = "") -> str:
     return f"<a href={quoteattr(href)} xlink:href={quoteattr(href)}>{tip}{body}</a>"
 
 
-def document(width: float, height: float, body: list[str], *, kind: str, title: str) -> str:
+def document(width: float, height: float, body: list[str], *, kind: str, title: str,
+             left: float = 0.0, top: float = 0.0) -> str:
+    """The ``<svg>`` around ``body``: ``width`` x ``height`` user units from (left, top), at
+    that size in pixels but never wider than its container (then scaled down, not cut).
+    A figure with its title as accessible name (not ``role="img"``: that would hide its links)."""
     head = (f"<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
             f"class=\"seccoop-{kind}\" width=\"{n(width)}\" height=\"{n(height)}\" "
-            f"viewBox=\"0 0 {n(width)} {n(height)}\" {FONT} font-size=\"12\" role=\"img\">")
+            f"viewBox=\"{n(left)} {n(top)} {n(width)} {n(height)}\" {FONT} font-size=\"12\" "
+            f"role=\"figure\" aria-label={quoteattr(title)} "
+            f"style=\"max-width:100%;height:auto\">")
     defs = ("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" "
             "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" "
             "fill=\"#888\"/></marker><marker id=\"triangle\" viewBox=\"0 0 10 10\" refX=\"10\" "
             "refY=\"5\" markerWidth=\"9\" markerHeight=\"9\" orient=\"auto\"><path d=\"M0,0 L10,5 "
             "L0,10 z\" fill=\"#fff\" stroke=\"#555\"/></marker></defs>")
-    background = tag("rect", width="100%", height="100%", fill="#ffffff")
+    background = tag("rect", x=n(left), y=n(top), width=n(width), height=n(height), fill="#ffffff")
     return "\n".join([head, tag("title", escape(title)), defs, background, *body, "</svg>"]) + "\n"
 
 
@@ -115,19 +121,23 @@ def colour(index: int) -> str:
 # --- timeline -------------------------------------------------------------------------------
 
 LANE_X, AXIS_TOP, ROW_H, UNDATED_W = 190.0, 46.0, 38.0, 260.0
+# The whole timeline fits this width (a page's content box at 1280 px is wider); narrower
+# screens scale it down, see document().
+TIMELINE_W = 1080.0
 
 
 def timeline_svg(events: list[Event], link: Link, *, title: str = "Timeline") -> str:
-    """Events on one time axis, one swimlane per forum; hosts and co-hosts under each mark."""
+    """Events on one time axis, one swimlane per forum; hosts and co-hosts under each mark.
+    The axis takes the width left beside the lane names (and the "date not given" column)."""
     dated = sorted(e.date for e in events if e.date)
     first, end = layout.axis_years(dated)
     months = (end - first) * 12
-    per_month = 56.0 if months <= 48 else max(6.0, 2600.0 / months)
-    axis_w = months * per_month
-    scale = axis_w / (layout.month_starts(end, end + 1)[0][2] - layout.month_starts(first, end)[0][2])
+    undated = _undated_width([e for e in events if e.date is None])
+    width = TIMELINE_W + max(0.0, undated - UNDATED_W)  # a caption too wide for the column
+    axis_w = TIMELINE_W - LANE_X - min(undated, UNDATED_W) - 20
+    per_month = axis_w / months
     origin = layout.month_starts(first, end)[0][2]
-    undated = any(e.date is None for e in events)
-    width = LANE_X + axis_w + (UNDATED_W if undated else 0) + 20
+    scale = axis_w / (layout.month_starts(end, end + 1)[0][2] - origin)
 
     def x_of(event: Event) -> float:
         return LANE_X + (layout.position(event.date) - origin) * scale if event.date else \
@@ -149,6 +159,16 @@ def timeline_svg(events: list[Event], link: Link, *, title: str = "Timeline") ->
                         fill="#555", font_style="italic"))
     return document(width, y + 16, backgrounds + grid + [_timeline_key()] + body, kind="timeline",
                     title=title)
+
+
+def _undated_width(events: list[Event]) -> float:
+    """The width of the "date not given" column: its marks, labels (clipped to the column)
+    and captions (which are not clipped: they hold links)."""
+    if not events:
+        return 0.0
+    widest = max(max(min(layout.text_width(e.label, 12), UNDATED_W - 44),
+                     layout.text_width(_caption(e), 10)) for e in events)
+    return max(160.0, widest + 44)
 
 
 def _timeline_key() -> str:
@@ -193,31 +213,40 @@ def _lane_label(lane: Ref | None, y: float, height: float, link: Link) -> str:
 
 
 def _time_grid(first, end, origin, scale, top, bottom, per_month) -> list[str]:
+    """Year lines and labels (every ``step`` years when years are narrow), month lines when
+    months are wide enough to see, month initials when they are wide enough to read."""
     lines, labels = [], []
+    step = next(k for k in (1, 2, 5, 10, 20, 50, 100, 10 ** 6) if 12 * per_month * k >= 44)
     closing = (end, 1, layout.month_starts(end, end + 1)[0][2])  # the line after the last year
     for year, month, pos in layout.month_starts(first, end) + [closing]:
         x = LANE_X + (pos - origin) * scale
         strong = month == 1
-        lines.append(tag("line", x1=n(x), y1=n(top - (18 if strong else 4)), x2=n(x), y2=n(bottom),
-                         stroke="#999" if strong else "#e1e4e8", stroke_width="1"))
-        if strong and year < end:
+        if strong or per_month >= 4:
+            lines.append(tag("line", x1=n(x), y1=n(top - (18 if strong else 4)), x2=n(x), y2=n(bottom),
+                             stroke="#999" if strong else "#e1e4e8", stroke_width="1"))
+        if strong and year < end and (year - first) % step == 0:
             labels.append(tag("text", str(year), x=n(x + 4), y=n(top - 24), font_weight="bold"))
-        if per_month >= 20 and year < end:
+        if per_month >= 14 and year < end:
             labels.append(tag("text", "JFMAMJJASOND"[month - 1], x=n(x + per_month / 2), y=n(top - 6),
                               font_size="10", fill="#666", text_anchor="middle"))
     return [tag("g", "".join(lines), class_="grid"), tag("g", "".join(labels), class_="axis")]
 
 
 def _lane_marks(members, x_of, *, lane_y, right, scale, origin, link, colour_):
+    """Each event's mark with its label on the side that has room (clipped when neither
+    has), in the first row where its label and caption clear the others'."""
     members = sorted(members, key=lambda e: (x_of(e), e.label, e.kind, e.iri))
     spans, lines = [], []
     for event in members:
         x = x_of(event)
-        texts = (event.label, _caption(event))
-        w = max(layout.text_width(texts[0], 12), layout.text_width(texts[1], 10))
-        flip = x + 12 + w > right - 8
+        room_right, room_left = right - 8 - (x + 12), x - 12 - (LANE_X + 4)
+        caption_w = layout.text_width(_caption(event), 10)
+        flip = event.date is not None and room_left > room_right and \
+            max(layout.text_width(event.label, 12), caption_w) > room_right
+        shown = layout.clip(event.label, 12, room_left if flip else room_right)
+        w = max(layout.text_width(shown, 12), caption_w)
         spans.append((x - w - 12, x + 8) if flip else (x - 8, x + 12 + w))
-        lines.append((x, flip))
+        lines.append((x, flip, shown))
     order = sorted(range(len(members)), key=lambda i: spans[i])
     rows = dict(zip(order, layout.assign_rows([spans[i] for i in order])))
     marks = [_event_mark(members[i], *lines[i], lane_y + 10 + rows[i] * ROW_H, scale, origin,
@@ -238,7 +267,7 @@ def _caption(event: Event) -> str:
     return " · ".join(t + ", ".join(r.label for r in refs) for t, refs in _caption_parts(event))
 
 
-def _event_mark(event: Event, x, flip, top, scale, origin, link, colour_) -> str:
+def _event_mark(event: Event, x, flip, shown, top, scale, origin, link, colour_) -> str:
     cy = top + 9
     shapes = []
     if event.date and layout.precision(event.date) != "day":
@@ -252,7 +281,7 @@ def _event_mark(event: Event, x, flip, top, scale, origin, link, colour_) -> str
         shapes.append(tag("path", d=f"M{n(x)},{n(cy - 7)} l7,7 l-7,7 l-7,-7 z", fill="#fff",
                           stroke=colour_, stroke_width="2.5"))
     tx, end = (x - 12, "end") if flip else (x + 12, None)
-    label = tag("text", escape(event.label), x=n(tx), y=n(cy + 4), text_anchor=end, fill="#111")
+    label = tag("text", escape(shown), x=n(tx), y=n(cy + 4), text_anchor=end, fill="#111")
     link_ = anchor(link(event.iri), "".join(shapes) + label, f"{event.label} ({event.kind})")
     return tag("g", link_ + _caption_text(event, tx, cy + 17, end, link), class_="event",
                data_iri=event.iri, data_kind=event.kind, data_date=event.date or "",

@@ -1,0 +1,106 @@
+"""The pictures are readable: no two labels overlap, computed from the SVG's own layout.
+
+Every ``<text>`` element's box comes from its ``x``, ``y``, font size, weight and
+``text-anchor`` (inherited as SVG inherits them) and the font's advance widths
+(:func:`seccoop.layout.text_width`); a rotated text counts with the box around it. The same
+check runs in Chromium, on the boxes the browser lays out, in test_draw_browser.py.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from seccoop import SCR, draw, layout
+
+SVG = "{http://www.w3.org/2000/svg}"
+INHERITED = ("font-size", "font-weight", "text-anchor")
+
+
+def inherited(element: ET.Element, parents: dict, name: str, default: str) -> str:
+    while element is not None:
+        if element.get(name) is not None:
+            return element.get(name)
+        element = parents.get(element)
+    return default
+
+
+def rotated(box: layout.Box, transform: str | None) -> layout.Box:
+    """The box around ``box`` turned by a ``rotate(a cx cy)`` transform."""
+    match = re.fullmatch(r"rotate\(([-\d.]+) ([-\d.]+) ([-\d.]+)\)", transform or "")
+    if not match:
+        assert not transform, f"unexpected transform {transform!r}"
+        return box
+    angle, cx, cy = (float(g) for g in match.groups())
+    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    corners = [(x, y) for x in (box[0], box[2]) for y in (box[1], box[3])]
+    turned = [(cx + (x - cx) * cos - (y - cy) * sin, cy + (x - cx) * sin + (y - cy) * cos)
+              for x, y in corners]
+    xs, ys = [p[0] for p in turned], [p[1] for p in turned]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def text_boxes(svg: str) -> list[tuple[str, layout.Box]]:
+    """(text, box) of every line of text the SVG writes."""
+    root = ET.fromstring(svg)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    boxes = []
+    for text in root.iter(f"{SVG}text"):
+        size = float(inherited(text, parents, "font-size", "16"))
+        bold = inherited(text, parents, "font-weight", "normal") == "bold"
+        anchor = inherited(text, parents, "text-anchor", "start")
+        lines = [t for t in text if t.tag == f"{SVG}tspan" and t.get("dy") is not None]
+        x, y = float(text.get("x")), float(text.get("y"))
+        pieces = [(x, y, "".join(text.itertext()))] if not lines else []
+        for line in lines:  # lines of a wrapped label: each tspan restarts at its x, dy lower
+            y += float(line.get("dy"))
+            pieces.append((float(line.get("x", x)), y, "".join(line.itertext())))
+        for px, py, content in pieces:
+            box = layout.text_box(content, px, py, size, anchor, bold)
+            boxes.append((content, rotated(box, text.get("transform"))))
+    return boxes
+
+
+def collisions(svg: str) -> list[tuple[str, str]]:
+    boxes = [(t, b) for t, b in text_boxes(svg) if t.strip()]
+    return [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if layout.overlap(a[1], b[1])]
+
+
+def test_the_box_model_matches_a_known_label():
+    # "China" at 12 px in DejaVu Sans: 5 advance widths (C 698, h 634, i 278, n 634, a 613).
+    box = layout.text_box("China", 100, 50, 12, "middle")
+    assert box[2] - box[0] == pytest.approx(12 * (698 + 634 + 278 + 634 + 613) / 1000)
+    assert box[0] + box[2] == pytest.approx(200)
+    assert box[1] < 50 < box[3]
+
+
+def test_the_collision_check_sees_an_overlap():
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" font-size="12"><text x="10" y="20">China'
+           '</text><g font-size="10"><text x="30" y="24" text-anchor="middle">Russia</text></g></svg>')
+    assert collisions(svg) == [("China", "Russia")]
+    assert collisions(svg.replace('y="24"', 'y="40"')) == []
+
+
+@pytest.mark.parametrize("kind", ["network", "neighbourhood", "timeline"])
+def test_no_two_labels_overlap(store, kind):
+    svg = {"network": lambda: draw.network_svg(store, draw.server_link),
+           "neighbourhood": lambda: draw.network_svg(store, draw.server_link, around=SCR + "china"),
+           "timeline": lambda: draw.timeline_svg(store, draw.server_link)}[kind]()
+    boxes = text_boxes(svg)
+    assert len(boxes) > 40  # the picture has its labels
+    assert collisions(svg) == []
+
+
+def test_every_label_lies_inside_the_picture(store):
+    for svg in (draw.network_svg(store, draw.server_link),
+                draw.network_svg(store, draw.server_link, around=SCR + "china"),
+                draw.timeline_svg(store, draw.server_link), draw.ontology_svg(store, draw.server_link)):
+        root = ET.fromstring(svg)
+        x0, y0, width, height = (float(v) for v in root.get("viewBox").split())
+        for content, box in text_boxes(svg):
+            assert x0 <= box[0] and box[2] <= x0 + width and y0 <= box[1] and box[3] <= y0 + height, \
+                (content, box, root.get("viewBox"))
