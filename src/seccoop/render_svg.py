@@ -303,36 +303,123 @@ def _text_link(href: str | None, label: str, role: str) -> str:
 # --- network --------------------------------------------------------------------------------
 
 LEGEND_W = 210.0
+NODE_FONT, EDGE_FONT, ROW_GAP = 11.0, 9.0, 24.0
+HALO = {"stroke": "#fff", "stroke_width": "3", "stroke_linejoin": "round", "paint_order": "stroke"}
+
+
+@dataclass(frozen=True)
+class Label:
+    """A horizontal text at baseline (x, y) with its anchor, as written and as measured."""
+
+    text: str
+    x: float
+    y: float
+    size: float
+    anchor: str = "middle"
+    bold: bool = False
+
+    def box(self) -> layout.Box:
+        return layout.text_box(self.text, self.x, self.y, self.size, self.anchor, self.bold)
+
+
+def _centred(text: str, size: float, centre: tuple[float, float], bold: bool = False) -> Label:
+    """A middle-anchored label whose box is centred on ``centre``."""
+    return Label(text, centre[0], centre[1] + (layout.ASCENT - layout.DESCENT) / 2 * size, size,
+                 "middle", bold)
 
 
 def network_svg(net: Network, link: Link, *, title: str = "Network") -> str:
     """Nodes coloured by class with a legend; edges labelled with their property's label.
 
-    With a centre: the centre in the middle, its neighbours on a ring sorted by class and
-    label. Without: a deterministic force layout of the whole graph.
+    With a centre: the centre in the middle, its neighbours in two columns (sorted by class
+    and label) with their labels outside. Without: a deterministic force layout of the whole
+    graph. Either way labels are horizontal and placed where no other label is; an edge
+    label with no free place is left to the edge's tooltip.
     """
     groups = {g.iri: i for i, g in enumerate(net.groups)}
     nodes = sorted(net.nodes, key=lambda d: (groups.get(d.group, len(groups)), d.label.lower(), d.iri))
     pairs = _merge_edges(net.edges)
     if net.centre is not None:
-        radius = max(170.0, (len(nodes) - 1) * 26 / (2 * math.pi))
-        others = [d for d in nodes if d.iri != net.centre]
-        pos = {d.iri: p for d, p in zip(others, layout.ring(len(others), radius))}
-        pos[net.centre] = (0.0, 0.0)
-        widest = max((layout.text_width(_short(d.label, 48), 12) for d in others), default=0)
-        half, radial = radius + widest + 30, True
+        pos, labels, space = _columns(nodes, net.centre, pairs)
     else:
-        index = {d.iri: i for i, d in enumerate(nodes)}
-        size = max(640.0, 170.0 * math.sqrt(len(nodes)))
-        points = layout.force_layout(len(nodes), [(index[a], index[b]) for a, b in pairs], size=size)
-        pos, radial, half = {d.iri: p for d, p in zip(nodes, points)}, False, size / 2 + 150
-    centre = (LEGEND_W + half, half)
-    pos = {k: (x + centre[0], y + centre[1]) for k, (x, y) in pos.items()}
-    body = [_edge_svg(a, b, labels, pos, centre if radial else None) for (a, b), labels in pairs.items()]
-    body += [_node_svg(d, pos[d.iri], groups, link, centre if radial else None, d.iri == net.centre)
-             for d in nodes]
-    body.append(_legend(net.groups, {d.group for d in nodes}))
-    return document(LEGEND_W + 2 * half, 2 * half, body, kind="network", title=title)
+        pos, labels, space = _spread(nodes, pairs)
+    radius = {d.iri: 14.0 if d.iri == net.centre else 9.0 for d in nodes}
+    edge_labels = _edge_labels(pairs, pos, space, net.centre)
+    boxes = [lab.box() for lab in list(labels.values()) + [e for e in edge_labels.values() if e]]
+    boxes += [(x - radius[k], y - radius[k], x + radius[k], y + radius[k]) for k, (x, y) in pos.items()]
+    x0, y0 = min(b[0] for b in boxes) - 12, min(b[1] for b in boxes) - 12
+    x1, y1 = max(b[2] for b in boxes) + 12, max(b[3] for b in boxes) + 12
+    legend = _legend(net.groups, {d.group for d in nodes}, (x0 - LEGEND_W, y0))
+    body = [_edge_svg(a, b, names, pos, edge_labels[(a, b)]) for (a, b), names in pairs.items()]
+    body += [_node_svg(d, pos[d.iri], radius[d.iri], labels[d.iri], groups, link) for d in nodes]
+    return document(x1 - x0 + LEGEND_W, max(y1 - y0, 60 + 18 * len(net.groups)), body + [legend],
+                    kind="network", title=title, left=x0 - LEGEND_W, top=y0)
+
+
+def _columns(nodes, centre, pairs):
+    """The centre at (0, 0), its neighbours in a left and a right column, labels outside;
+    the columns far enough apart for the edge labels beside them."""
+    others = [d for d in nodes if d.iri != centre]
+    half = (len(others) + 1) // 2
+    columns = (others[:half], others[half:])
+    widest = max((layout.text_width(_edge_text(names), EDGE_FONT) for names in pairs.values()), default=0)
+    reach = max(200.0, widest + 120)
+    pos, labels = {}, {}
+    for side, column in zip((-1, 1), columns):
+        for i, node in enumerate(column):
+            y = (i - (len(column) - 1) / 2) * ROW_GAP
+            pos[node.iri] = (side * reach, y)
+            text = layout.clip(node.label, 12, 320)
+            labels[node.iri] = Label(text, side * (reach + 14), y + 4, 12, "end" if side < 0 else "start")
+    pos[centre] = (0.0, 0.0)
+    name = next(d.label for d in nodes if d.iri == centre)
+    labels[centre] = Label(layout.clip(name, 12, 2 * reach - 60, True), 0.0, 30.0, 12, "middle", True)
+    space = layout.Space([lab.box() for lab in labels.values()] +
+                         [(x - 10, y - 10, x + 10, y + 10) for x, y in pos.values()])
+    return pos, labels, space
+
+
+def _spread(nodes, pairs):
+    """A force layout, then each node's label at the nearest free place around it (the
+    best-linked nodes first); a label pushed away from its node gets a leader line."""
+    index = {d.iri: i for i, d in enumerate(nodes)}
+    size = max(700.0, 190.0 * math.sqrt(len(nodes)))
+    points = layout.force_layout(len(nodes), [(index[a], index[b]) for a, b in pairs], size=size)
+    pos = {d.iri: p for d, p in zip(nodes, points)}
+    space = layout.Space([(x - 10, y - 10, x + 10, y + 10) for x, y in pos.values()])
+    degree: dict[str, int] = {}
+    for a, b in pairs:
+        degree[a], degree[b] = degree.get(a, 0) + 1, degree.get(b, 0) + 1
+    labels = {}
+    for node in sorted(nodes, key=lambda d: (-degree.get(d.iri, 0), d.label.lower(), d.iri)):
+        text = layout.clip(node.label, NODE_FONT, 200)
+        width, height = layout.text_width(text, NODE_FONT), (layout.ASCENT + layout.DESCENT) * NODE_FONT
+        x, y = pos[node.iri]
+        centre = space.place(width, height, layout.around(x, y, width, height, 9.0, reach=3000.0))
+        assert centre is not None  # the rings reach far beyond every other label
+        labels[node.iri] = _centred(text, NODE_FONT, centre)
+    return pos, labels, space
+
+
+def _edge_labels(pairs, pos, space, centre) -> dict[tuple[str, str], "Label | None"]:
+    """Each edge's label at the first free place along it (near the outer node in a
+    neighbourhood, where the lines are apart), or None."""
+    found: dict[tuple[str, str], Label | None] = {}
+    height = (layout.ASCENT + layout.DESCENT) * EDGE_FONT
+    for (a, b), names in sorted(pairs.items()):
+        text = _edge_text(names)
+        width = layout.text_width(text, EDGE_FONT)
+        (x1, y1), (x2, y2) = pos[a], pos[b]
+        if centre is not None and b == centre:
+            (x1, y1), (x2, y2) = (x2, y2), (x1, y1)  # from the centre out
+        steps = (0.8, 0.72, 0.64, 0.56) if centre is not None else (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)
+        spot = space.place(width + 2, height, [(x1 + (x2 - x1) * t, y1 + (y2 - y1) * t) for t in steps])
+        found[(a, b)] = _centred(text, EDGE_FONT, spot) if spot else None
+    return found
+
+
+def _edge_text(names) -> str:
+    return layout.clip("; ".join(name for name, _ in names), EDGE_FONT, 160)
 
 
 def _merge_edges(edges) -> dict[tuple[str, str], list[tuple[str, bool]]]:
@@ -346,61 +433,54 @@ def _merge_edges(edges) -> dict[tuple[str, str], list[tuple[str, bool]]]:
     return pairs
 
 
-def _edge_svg(a, b, labels, pos, centre) -> str:
+def _text(label: Label, **attrs) -> str:
+    return tag("text", escape(label.text), x=n(label.x), y=n(label.y), font_size=n(label.size),
+               text_anchor=None if label.anchor == "start" else label.anchor,
+               font_weight="bold" if label.bold else None, **attrs)
+
+
+def _edge_svg(a, b, names, pos, label: Label | None) -> str:
     (x1, y1), (x2, y2) = pos[a], pos[b]
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
     ux, uy = (x2 - x1) / length, (y2 - y1) / length
-    forward = any(d for _, d in labels)
-    backward = any(not d for _, d in labels)
+    forward = any(d for _, d in names)
+    backward = any(not d for _, d in names)
     line = tag("line", x1=n(x1 + ux * 10), y1=n(y1 + uy * 10), x2=n(x2 - ux * 10), y2=n(y2 - uy * 10),
                stroke="#9aa3ad", stroke_width="1.2", marker_end="url(#arrow)" if forward else None,
                marker_start="url(#arrow)" if backward else None)
-    text = "; ".join(label for label, _ in labels)
-    t = 0.5 if centre is None else (0.62 if (x1, y1) == centre else 0.38)  # labels off the hub
-    mx, my = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
-    angle = math.degrees(math.atan2(y2 - y1, x2 - x1))
-    if angle > 90 or angle < -90:
-        angle += 180
-    caption = tag("text", escape(text), x=n(mx), y=n(my - 3), font_size="9", fill="#555",
-                  text_anchor="middle", transform=f"rotate({n(angle)} {n(mx)} {n(my)})")
-    return tag("g", line + caption, class_="edge", data_source=a, data_target=b, data_label=text)
+    text = "; ".join(name for name, _ in names)
+    caption = _text(label, fill="#555", **HALO) if label else ""
+    return tag("g", tag("title", escape(text)) + line + caption, class_="edge", data_source=a,
+               data_target=b, data_label=text)
 
 
-def _node_svg(node, point, groups, link, centre, is_centre) -> str:
+def _node_svg(node, point, radius, label: Label, groups, link) -> str:
     x, y = point
     fill = colour(groups.get(node.group, len(PALETTE) - 1))
-    radius = 14 if is_centre else 9
-    circle = tag("circle", cx=n(x), cy=n(y), r=str(radius), fill=fill, stroke="#fff", stroke_width="2")
-    if centre is not None and not is_centre:
-        angle = math.degrees(math.atan2(y - centre[1], x - centre[0]))
-        left = angle > 90 or angle < -90
-        tx = x - 13 if left else x + 13
-        label = tag("text", escape(_short(node.label, 48)), x=n(tx), y=n(y + 4),
-                    text_anchor="end" if left else None,
-                    transform=f"rotate({n(angle + 180 if left else angle)} {n(x)} {n(y)})")
-    else:
-        label = tag("text", escape(_short(node.label, 60 if is_centre else 32)), x=n(x),
-                    y=n(y + radius + 13), text_anchor="middle", font_weight="bold" if is_centre else None,
-                    font_size=None if is_centre else "11")
-    return tag("g", anchor(link(node.iri), circle + label, node.label), class_="node",
-               data_iri=node.iri, data_group=node.group)
+    circle = tag("circle", cx=n(x), cy=n(y), r=n(radius), fill=fill, stroke="#fff", stroke_width="2")
+    leader = ""
+    box = label.box()
+    gap_x = max(box[0] - x, x - box[2], 0.0)
+    gap_y = max(box[1] - y, y - box[3], 0.0)
+    if math.hypot(gap_x, gap_y) > radius + 12:  # pushed away: a thin line shows whose it is
+        tx, ty = min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+        leader = tag("line", x1=n(x), y1=n(y), x2=n(tx), y2=n(ty), stroke="#c8cdd3", stroke_width="0.8")
+    return tag("g", leader + anchor(link(node.iri), circle + _text(label, fill="#111", **HALO),
+                                    node.label), class_="node", data_iri=node.iri, data_group=node.group)
 
 
-def _short(text: str, width: int) -> str:
-    """A label clipped for a crowded picture; the full one is in the node's tooltip."""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def _legend(groups: tuple[Ref, ...], used: set[str]) -> str:
-    rows, y = [], 22.0
+def _legend(groups: tuple[Ref, ...], used: set[str], corner: tuple[float, float]) -> str:
+    """The classes' colours in a box whose top left corner is ``corner``."""
+    left, top = corner
+    rows, y = [], top + 22.0
     for index, group in enumerate(groups):
         if group.iri not in used:
             continue
-        rows.append(tag("circle", cx="18", cy=n(y - 4), r="6", fill=colour(index)))
-        rows.append(tag("text", escape(group.label), x="30", y=n(y)))
+        rows.append(tag("circle", cx=n(left + 18), cy=n(y - 4), r="6", fill=colour(index)))
+        rows.append(tag("text", escape(layout.clip(group.label, 12, 160)), x=n(left + 30), y=n(y)))
         y += 18
-    box = tag("rect", x="6", y="6", width="190", height=n(y - 8), fill="#fff", fill_opacity="0.85",
-              stroke="#ccc")
+    box = tag("rect", x=n(left + 6), y=n(top + 6), width="190", height=n(y - top - 8), fill="#fff",
+              fill_opacity="0.85", stroke="#ccc")
     return tag("g", box + "".join(rows), class_="legend")
 
 
