@@ -5,8 +5,8 @@ and coordinates are rounded when written out, so the same graph gives the same p
 
     >>> position("2007-08") - position("2007-08-01")   # a month's middle, a day's middle
     15.0
-    >>> ring(3, 100.0)[0]
-    (0.0, -100.0)
+    >>> clip("ASEAN Regional Forum", 12, 90)
+    'ASEAN…'
 """
 
 from __future__ import annotations
@@ -223,73 +223,70 @@ def around(x: float, y: float, width: float, height: float, gap: float,
 
 # --- graphs -------------------------------------------------------------------------------
 
-def ring(count: int, radius: float, start: float = -math.pi / 2) -> list[tuple[float, float]]:
-    """``count`` points evenly spaced on a circle, clockwise from 12 o'clock."""
-    points = []
-    for i in range(count):
-        angle = start + 2 * math.pi * i / max(count, 1)
-        points.append((round(radius * math.cos(angle), 6) + 0.0, round(radius * math.sin(angle), 6) + 0.0))
-    return points
+def stress_layout(count: int, edges: list[tuple[int, int]], *, length: float = 210.0,
+                  budget: int = 2_000_000) -> list[tuple[float, float]]:
+    """Stress majorization: each pair of nodes as far apart as the shortest path between
+    them (``length`` per link), so that clusters stand apart and hubs get room around them.
 
+    Seeded on a sunflower spiral in input order, a fixed number of sweeps (fewer for large
+    graphs, within ``budget`` pair updates): the same input gives the same output. Parts
+    that are not connected keep one path length more than the graph's longest apart.
 
-def force_layout(count: int, edges: list[tuple[int, int]], *, size: float,
-                 iterations: int = 250) -> list[tuple[float, float]]:
-    """Fruchterman-Reingold in pure Python, seeded on a sunflower spiral in input order.
-
-    No randomness and a fixed number of iterations: the same input gives the same output.
-    Returns positions centred on (0, 0) within a square of side ``size``.
+    >>> a, b = stress_layout(2, [(0, 1)], length=100.0)
+    >>> round(math.dist(a, b))
+    100
     """
     if count == 0:
         return []
+    hops = _hops(count, edges)
+    far = max(max(row) for row in hops) + 1
+    target = [[(h if h >= 0 else far) * length for h in row] for row in hops]
     golden = math.pi * (3 - math.sqrt(5))
-    pos = [[size * 0.45 * math.sqrt((i + 0.5) / count) * math.cos(i * golden),
-            size * 0.45 * math.sqrt((i + 0.5) / count) * math.sin(i * golden)] for i in range(count)]
-    k = size / math.sqrt(count) * 0.9
-    links = sorted({(min(a, b), max(a, b)) for a, b in edges if a != b})
-    for step in range(iterations):
-        disp = _forces(pos, links, k)
-        temperature = size / 10 * (1 - step / iterations) + 0.5
-        for i, (dx, dy) in enumerate(disp):
-            length = math.hypot(dx, dy) or 1.0
-            move = min(length, temperature)
-            pos[i][0] += dx / length * move
-            pos[i][1] += dy / length * move
-    return _fit(pos, size)
+    seed = length * math.sqrt(count)
+    pos = [[seed * math.sqrt((i + 0.5) / count) * math.cos(i * golden),
+            seed * math.sqrt((i + 0.5) / count) * math.sin(i * golden)] for i in range(count)]
+    for _ in range(max(30, min(250, budget // max(count * count, 1)))):
+        for i in range(count):
+            pos[i] = _stress_step(i, pos, target[i])
+    cx = sum(p[0] for p in pos) / count
+    cy = sum(p[1] for p in pos) / count
+    return [(round(x - cx, 3) + 0.0, round(y - cy, 3) + 0.0) for x, y in pos]
 
 
-def _forces(pos: list[list[float]], links: list[tuple[int, int]], k: float) -> list[list[float]]:
-    n = len(pos)
-    disp = [[0.0, 0.0] for _ in range(n)]
-    for a in range(n):
-        ax, ay = pos[a]
-        for b in range(a + 1, n):
-            dx, dy = ax - pos[b][0], ay - pos[b][1]
-            dist2 = dx * dx + dy * dy or 0.01
-            force = k * k / dist2
-            disp[a][0] += dx * force
-            disp[a][1] += dy * force
-            disp[b][0] -= dx * force
-            disp[b][1] -= dy * force
-    for a, b in links:
-        dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-        dist = math.hypot(dx, dy) or 0.1
-        force = dist / k
-        disp[a][0] -= dx * force
-        disp[a][1] -= dy * force
-        disp[b][0] += dx * force
-        disp[b][1] += dy * force
-    for i in range(n):  # gravity keeps unconnected parts on the canvas
-        disp[i][0] -= pos[i][0] * 0.05
-        disp[i][1] -= pos[i][1] * 0.05
-    return disp
+def _hops(count: int, edges: list[tuple[int, int]]) -> list[list[int]]:
+    """Shortest path lengths in links (breadth first from every node); -1: unreachable."""
+    neighbours: list[list[int]] = [[] for _ in range(count)]
+    for a, b in sorted({(min(a, b), max(a, b)) for a, b in edges if a != b}):
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    table = []
+    for source in range(count):
+        hops = [-1] * count
+        hops[source], queue = 0, [source]
+        for node in queue:
+            for other in neighbours[node]:
+                if hops[other] < 0:
+                    hops[other] = hops[node] + 1
+                    queue.append(other)
+        table.append(hops)
+    return table
 
 
-def _fit(pos: list[list[float]], size: float) -> list[tuple[float, float]]:
-    xs, ys = [p[0] for p in pos], [p[1] for p in pos]
-    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    scale = min(1.0, size / span) if len(pos) > 1 else 1.0
-    return [(round((x - cx) * scale, 3), round((y - cy) * scale, 3)) for x, y in pos]
+def _stress_step(i: int, pos: list[list[float]], target: list[float]) -> list[float]:
+    """Node ``i`` moved to where its weighted distances (weight: 1 / target²) fit best."""
+    xi, yi = pos[i]
+    sx = sy = sw = 0.0
+    for j, (xj, yj) in enumerate(pos):
+        if j == i:
+            continue
+        want = target[j]
+        weight = 1.0 / (want * want)
+        dx, dy = xi - xj, yi - yj
+        dist = math.hypot(dx, dy) or 0.01
+        sx += weight * (xj + want * dx / dist)
+        sy += weight * (yj + want * dy / dist)
+        sw += weight
+    return [sx / sw, sy / sw]
 
 
 # --- trees --------------------------------------------------------------------------------

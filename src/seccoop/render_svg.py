@@ -332,8 +332,8 @@ def network_svg(net: Network, link: Link, *, title: str = "Network") -> str:
     """Nodes coloured by class with a legend; edges labelled with their property's label.
 
     With a centre: the centre in the middle, its neighbours in two columns (sorted by class
-    and label) with their labels outside. Without: a deterministic force layout of the whole
-    graph. Either way labels are horizontal and placed where no other label is; an edge
+    and label) with their labels outside. Without: a deterministic layout of the whole
+    graph (stress majorization). Either way labels are horizontal and placed where no other label is; an edge
     label with no free place is left to the edge's tooltip.
     """
     groups = {g.iri: i for i, g in enumerate(net.groups)}
@@ -380,11 +380,10 @@ def _columns(nodes, centre, pairs):
 
 
 def _spread(nodes, pairs):
-    """A force layout, then each node's label at the nearest free place around it (the
+    """A stress layout, then each node's label at the nearest free place around it (the
     best-linked nodes first); a label pushed away from its node gets a leader line."""
     index = {d.iri: i for i, d in enumerate(nodes)}
-    size = max(700.0, 190.0 * math.sqrt(len(nodes)))
-    points = layout.force_layout(len(nodes), [(index[a], index[b]) for a, b in pairs], size=size)
+    points = layout.stress_layout(len(nodes), [(index[a], index[b]) for a, b in pairs])
     pos = {d.iri: p for d, p in zip(nodes, points)}
     space = layout.Space([(x - 10, y - 10, x + 10, y + 10) for x, y in pos.values()])
     degree: dict[str, int] = {}
