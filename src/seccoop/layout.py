@@ -321,3 +321,98 @@ def indented_tree(items: list[str], parents: dict[str, list[str]],
             order.append((item, 0))
             walk(item, 1)
     return order
+
+
+def tree_children(order: list[tuple[str, int]]) -> dict[str | None, list[str]]:
+    """Children of each item of an :func:`indented_tree` order (roots under ``None``)."""
+    children: dict[str | None, list[str]] = {None: []}
+    stack: list[str] = []
+    for item, depth in order:
+        del stack[depth:]
+        children.setdefault(stack[-1] if stack else None, []).append(item)
+        children.setdefault(item, [])
+        stack.append(item)
+    return children
+
+
+Point = tuple[float, float]
+Tree = tuple[dict[str, Point], list[tuple[str, str, list[Point]]], float, float]
+
+
+def org_chart(order: list[tuple[str, int]], widths: dict[str, float], *, max_width: float,
+              box_h: float = 22.0, gap: float = 18.0, indent: float = 16.0) -> Tree:
+    """A top-down tree drawing of an :func:`indented_tree` order: each item's box (top left
+    corner, ``widths[item]`` x ``box_h``) and each parent → child link as an orthogonal
+    polyline (from the child to its parent), which never cross. Children that have no
+    children of their own stand in a column under their parent; others side by side in a
+    row. The trees are packed left to right in shelves no wider than ``max_width``.
+    Returns (corners, links, width, height).
+
+    >>> corners, links, w, h = org_chart([("a", 0), ("b", 1), ("c", 1)], {"a": 20, "b": 30, "c": 30},
+    ...                                  max_width=500)
+    >>> corners["a"], corners["c"], len(links)
+    ((0.0, 0.0), (16.0, 61.0), 2)
+    """
+    children = tree_children(order)
+    blocks = {}  # item -> (width, height, corners relative to the block, links)
+
+    def block(item: str):
+        kids = children[item]
+        own = widths[item]
+        if not kids:
+            return own, box_h, {item: (0.0, 0.0)}, []
+        if all(not children[k] for k in kids):
+            return _column(item, kids, widths, box_h, gap, indent)
+        return _row(item, [blocks[k] for k in kids], widths, box_h, gap)
+
+    for item, _ in reversed(order):  # children before parents
+        blocks[item] = block(item)
+    return _shelves([blocks[root] for root in children[None]], max_width, gap)
+
+
+def _column(item, kids, widths, box_h, gap, indent):
+    corners, links = {item: (0.0, 0.0)}, []
+    spine = indent / 2
+    for k, kid in enumerate(kids):
+        y = box_h + gap / 2 + k * (box_h + 8)
+        corners[kid] = (indent, y)
+        links.append((kid, item, [(indent, y + box_h / 2), (spine, y + box_h / 2), (spine, box_h)]))
+    width = max([widths[item]] + [indent + widths[k] for k in kids])
+    return width, corners[kids[-1]][1] + box_h, corners, links
+
+
+def _row(item, kid_blocks, widths, box_h, gap):
+    own, top = widths[item], box_h + 2 * gap
+    spans, x = [], 0.0
+    for width, _, _, _ in kid_blocks:
+        spans.append(x)
+        x += width + gap
+    total = x - gap
+    width = max(own, total)
+    shift = (width - total) / 2
+    corners, links = {item: ((width - own) / 2, 0.0)}, []
+    bus = box_h + gap
+    for left, (kw, kh, kcorners, klinks) in zip(spans, kid_blocks):
+        dx = left + shift
+        corners.update({k: (cx + dx, cy + top) for k, (cx, cy) in kcorners.items()})
+        links += [(a, b, [(px + dx, py + top) for px, py in path]) for a, b, path in klinks]
+        kid = next(iter(kcorners))  # a block's first corner is its root's
+        kx = corners[kid][0] + widths[kid] / 2
+        links.append((kid, item, [(kx, top), (kx, bus), (width / 2, bus), (width / 2, box_h)]))
+    return width, top + max(kh for _, kh, _, _ in kid_blocks), corners, links
+
+
+
+def _shelves(blocks, max_width: float, gap: float) -> Tree:
+    """Blocks left to right, a new shelf under the tallest of the last when one is full."""
+    corners: dict[str, Point] = {}
+    links: list[tuple[str, str, list[Point]]] = []
+    x = y = shelf_h = width = 0.0
+    for bw, bh, bcorners, blinks in blocks:
+        if x > 0 and x + bw > max_width:
+            x, y, shelf_h = 0.0, y + shelf_h + 2 * gap, 0.0
+        corners.update({k: (cx + x, cy + y) for k, (cx, cy) in bcorners.items()})
+        links += [(a, b, [(px + x, py + y) for px, py in path]) for a, b, path in blinks]
+        width, shelf_h = max(width, x + bw), max(shelf_h, bh)
+        x += bw + 2 * gap
+    return corners, links, width, y + shelf_h

@@ -19,6 +19,7 @@ Link = Callable[[str], "str | None"]
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
            "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39",
            "#7b4173", "#f7b6d2", "#9edae5", "#c49c94", "#dbdb8d", "#aec7e8")
+NARROWEST = 720.0
 FONT = "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\""
 
 
@@ -98,13 +99,14 @@ def anchor(href: str | None, body: str, title: str = "") -> str:
 def document(width: float, height: float, body: list[str], *, kind: str, title: str,
              left: float = 0.0, top: float = 0.0) -> str:
     """The ``<svg>`` around ``body``: ``width`` x ``height`` user units from (left, top), at
-    that size in pixels but never wider than its container (then scaled down, not cut).
+    that size in pixels but never wider than its container (then scaled down, not cut), nor
+    narrower than ``NARROWEST`` pixels (on a phone its container scrolls: smaller is unreadable).
     A figure with its title as accessible name (not ``role="img"``: that would hide its links)."""
     head = (f"<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
             f"class=\"seccoop-{kind}\" width=\"{n(width)}\" height=\"{n(height)}\" "
             f"viewBox=\"{n(left)} {n(top)} {n(width)} {n(height)}\" {FONT} font-size=\"12\" "
             f"role=\"figure\" aria-label={quoteattr(title)} "
-            f"style=\"max-width:100%;height:auto\">")
+            f"style=\"max-width:100%;min-width:{n(min(width, NARROWEST))}px;height:auto\">")
     defs = ("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" "
             "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" "
             "fill=\"#888\"/></marker><marker id=\"triangle\" viewBox=\"0 0 10 10\" refX=\"10\" "
@@ -369,7 +371,7 @@ def _columns(nodes, centre, pairs):
         for i, node in enumerate(column):
             y = (i - (len(column) - 1) / 2) * ROW_GAP
             pos[node.iri] = (side * reach, y)
-            text = layout.clip(node.label, 12, 320)
+            text = layout.clip(node.label, 12, 280)
             labels[node.iri] = Label(text, side * (reach + 14), y + 4, 12, "end" if side < 0 else "start")
     pos[centre] = (0.0, 0.0)
     name = next(d.label for d in nodes if d.iri == centre)
@@ -411,8 +413,12 @@ def _edge_labels(pairs, pos, space, centre) -> dict[tuple[str, str], "Label | No
         (x1, y1), (x2, y2) = pos[a], pos[b]
         if centre is not None and b == centre:
             (x1, y1), (x2, y2) = (x2, y2), (x1, y1)  # from the centre out
-        steps = (0.8, 0.72, 0.64, 0.56) if centre is not None else (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)
-        spot = space.place(width + 2, height, [(x1 + (x2 - x1) * t, y1 + (y2 - y1) * t) for t in steps])
+        spots = [(x1 + (x2 - x1) * t, y1 + (y2 - y1) * t) for t in
+                 ((0.8, 0.72, 0.64, 0.56) if centre is not None else (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8))]
+        if centre is not None:  # first choice: on the line, just inside the neighbour's mark
+            side = 1.0 if x2 >= x1 else -1.0
+            spots.insert(0, (x2 - side * (24 + width / 2), y2))  # clear of the arrowhead
+        spot = space.place(width + 2, height, spots)
         found[(a, b)] = _centred(text, EDGE_FONT, spot) if spot else None
     return found
 
@@ -485,12 +491,13 @@ def _legend(groups: tuple[Ref, ...], used: set[str], corner: tuple[float, float]
 
 # --- ontology diagram -----------------------------------------------------------------------
 
-INDENT, LINE_H, TOP = 26.0, 26.0, 30.0
+BOX_H, DIAGRAM_W, MARGIN = 22.0, 1040.0, 12.0
 
 
 def ontology_svg(diagram: Diagram, link: Link, *, title: str = "Ontology") -> str:
-    """Classes as an indented subclass tree; object properties as labelled domain → range
-    arrows in lanes on the right; further superclasses as dashed arrows in the same lanes."""
+    """The subclass hierarchy drawn top down (each class under its first superclass, by
+    label; further superclasses named in its box), then the object properties as a list of
+    domain → range arrows, in as many columns as the width holds."""
     labels = {c.iri: c.label for c in diagram.classes}
     parents: dict[str, list[str]] = {}
     for child, parent in diagram.parents:
@@ -499,72 +506,80 @@ def ontology_svg(diagram: Diagram, link: Link, *, title: str = "Ontology") -> st
     def key(iri: str) -> tuple[str, str]:
         return (labels.get(iri, iri).lower(), iri)
     order = layout.indented_tree(sorted(labels, key=key), parents, key)
-    rows = {iri: (10 + depth * INDENT, TOP + i * LINE_H) for i, (iri, depth) in enumerate(order)}
-    right = {iri: x + layout.text_width(labels[iri], 12) + 16 for iri, (x, _) in rows.items()}
-    tree_right = max(right.values(), default=200) + 30
-    body, lanes = [], _ontology_lanes(diagram, rows, order)
-    for iri, depth in order:
-        body.extend(_tree_link(iri, parents, rows, order, labels))
-    for i, (kind, prop, start, stop) in enumerate(lanes):
-        body.append(_lane_arrow(kind, prop, rows, right, start, stop, tree_right + 22 * i, link))
-    for iri, _ in order:
-        body.append(_class_box(Ref(iri, labels[iri]), rows[iri], right[iri], link))
-    width = tree_right + 22 * len(lanes) + 30
-    return document(width, TOP + len(order) * LINE_H + 20, body, kind="ontology", title=title)
+    children = layout.tree_children(order)
+    tree_parent = {kid: parent for parent, kids in children.items() if parent for kid in kids}
+    extra = {c: sorted((p for p in parents.get(c, []) if p in labels and p != tree_parent.get(c)),
+                       key=key) for c in labels}
+    widths = {c: _box_width(labels[c], [labels[p] for p in extra[c]]) for c in labels}
+    corners, links, width, height = layout.org_chart(order, widths, max_width=DIAGRAM_W, box_h=BOX_H)
+    shift = lambda p: (p[0] + MARGIN, p[1] + MARGIN)  # noqa: E731
+    body = [_subclass_path([shift(p) for p in path], sub, sup) for sub, sup, path in links]
+    body += [_class_box(Ref(c, labels[c]), shift(corners[c]), widths[c], extra[c], labels, link)
+             for c, _ in order]
+    table, table_w, table_h = _property_table(diagram, labels, link, MARGIN + height + 36)
+    return document(max(width, table_w) + 2 * MARGIN, MARGIN + height + 36 + table_h + MARGIN, body + table,
+                    kind="ontology", title=title)
 
 
-def _ontology_lanes(diagram, rows, order):
-    """Property arrows and the subclass links the tree does not show, in a stable order."""
-    tree_parent = {}
-    for index, (iri, depth) in enumerate(order):
-        for prev in reversed(order[:index]):
-            if prev[1] == depth - 1:
-                tree_parent[iri] = prev[0]
-                break
-    lanes = [("subclass", Ref("", "subclass of"), c, p) for c, p in diagram.parents
-             if c in rows and p in rows and tree_parent.get(c) != p]
-    lanes += [("property", prop, d, r) for prop, d, r in diagram.properties if d in rows and r in rows]
-    # Short arrows nearest the tree: fewer crossings.
-    return sorted(lanes, key=lambda lane: (abs(rows[lane[2]][1] - rows[lane[3]][1]), lane[0],
-                                           lane[1].label.lower(), lane[1].iri, lane[2], lane[3]))
+def _box_width(label: str, others: list[str]) -> float:
+    width = layout.text_width(label, 12) + 16
+    return width + (layout.text_width(_also(others), 10) + 8 if others else 0)
 
 
-def _tree_link(iri, parents, rows, order, labels) -> list[str]:
-    x, y = rows[iri]
-    depth = int(round((x - 10) / INDENT))
-    if depth == 0:
-        return []
-    index = [o[0] for o in order].index(iri)
-    parent = next(o[0] for o in reversed(order[:index]) if o[1] == depth - 1)
-    px, py = rows[parent]
-    path = f"M{n(x)},{n(y - 5)} H{n(px + 8)} V{n(py + 7)}"
-    return [tag("path", d=path, fill="none", stroke="#555", marker_end="url(#triangle)",
-                class_="subclass", data_sub=iri, data_super=parent)]
+def _also(others: list[str]) -> str:
+    return "also: " + ", ".join(others)
 
 
-def _lane_arrow(kind, prop: Ref, rows, right, start, stop, lane_x, link) -> str:
-    (_, y1), (_, y2) = rows[start], rows[stop]
-    x1, x2 = right[start], right[stop]
-    if start == stop:
-        y2 = y1 + 8
-    path = f"M{n(x1)},{n(y1 - 5)} H{n(lane_x)} V{n(y2 - 3)} H{n(x2 + 2)}"
-    dashed = "4 3" if kind == "subclass" else None
-    stroke = "#555" if kind == "subclass" else "#2c7fb8"
-    line = tag("path", d=path, fill="none", stroke=stroke, stroke_dasharray=dashed, stroke_opacity="0.8",
-               marker_end="url(#triangle)" if kind == "subclass" else "url(#arrow)")
-    mid = (y1 + y2) / 2
-    text = tag("text", escape(prop.label), x=n(lane_x - 3), y=n(mid), font_size="10", fill=stroke,
-               text_anchor="middle", transform=f"rotate(-90 {n(lane_x - 3)} {n(mid)})")
-    body = line + text
-    if kind == "property":
-        body = anchor(link(prop.iri), body, f"{prop.label}: domain → range")
-        return tag("g", body, class_="property", data_iri=prop.iri, data_domain=start, data_range=stop)
-    return tag("g", body, class_="subclass", data_sub=start, data_super=stop)
+def _subclass_path(points, sub, sup) -> str:
+    path = "M" + " L".join(f"{n(x)},{n(y)}" for x, y in points)
+    return tag("path", d=path, fill="none", stroke="#555", marker_end="url(#triangle)",
+               class_="subclass", data_sub=sub, data_super=sup)
 
 
-def _class_box(cls: Ref, point, right_x, link) -> str:
-    x, y = point
-    rect = tag("rect", x=n(x), y=n(y - 15), width=n(right_x - x), height="20", rx="4", fill="#eef3fb",
+def _class_box(cls: Ref, corner, width, others, labels, link) -> str:
+    x, y = corner
+    rect = tag("rect", x=n(x), y=n(y), width=n(width), height=n(BOX_H), rx="4", fill="#eef3fb",
                stroke="#5b7db1")
-    label = tag("text", escape(cls.label), x=n(x + 8), y=n(y))
-    return tag("g", anchor(link(cls.iri), rect + label, cls.iri), class_="class", data_iri=cls.iri)
+    label = tag("text", escape(cls.label), x=n(x + 8), y=n(y + 15))
+    box = tag("g", anchor(link(cls.iri), rect + label, cls.iri), class_="class", data_iri=cls.iri)
+    if not others:
+        return box
+    tx = x + layout.text_width(cls.label, 12) + 16
+    note = tag("text", escape(_also([labels[p] for p in others])), x=n(tx), y=n(y + 15),
+               font_size="10", font_style="italic", fill="#555")
+    # Further superclasses: named in the box rather than drawn as lines across the tree.
+    return box + "".join(tag("g", note if i == 0 else "", class_="subclass", data_sub=cls.iri,
+                             data_super=p) for i, p in enumerate(others))
+
+
+def _property_table(diagram, labels, link, top) -> tuple[list[str], float, float]:
+    """Each object property as ``domain —property→ range``, in columns, under a heading."""
+    rows = sorted(((labels[d], prop, labels[r], d, r) for prop, d, r in diagram.properties
+                   if d in labels and r in labels),
+                  key=lambda row: (row[0].lower(), row[1].label.lower(), row[2].lower(), row[1].iri))
+    if not rows:
+        return [], 0.0, 0.0
+    dw = max(layout.text_width(row[0], 12) for row in rows)
+    pw = max(layout.text_width(row[1].label, 10) for row in rows) + 40
+    rw = max(layout.text_width(row[2], 12) for row in rows)
+    row_w = dw + pw + rw + 12
+    columns = max(1, int((DIAGRAM_W + 40) // (row_w + 40)))
+    per = -(-len(rows) // columns)
+    out = [tag("text", "Object properties: domain → range", x=n(MARGIN), y=n(top - 10),
+               font_weight="bold")]
+    for i, (dl, prop, rl, d, r) in enumerate(rows):
+        x, y = MARGIN + (i // per) * (row_w + 40), top + 12 + (i % per) * 22
+        out.append(_property_row(prop, d, r, dl, rl, x, y, dw, pw, link))
+    return out, columns * (row_w + 40) - 40, per * 22 + 12
+
+
+def _property_row(prop: Ref, d, r, dl, rl, x, y, dw, pw, link) -> str:
+    start, stop = x + dw + 6, x + dw + pw
+    line = tag("line", x1=n(start), y1=n(y - 4), x2=n(stop), y2=n(y - 4), stroke="#2c7fb8",
+               marker_end="url(#arrow)")
+    name = tag("text", escape(prop.label), x=n((start + stop) / 2), y=n(y - 7), font_size="10",
+               fill="#1d5f8a", text_anchor="middle", **HALO)
+    ends = (tag("text", escape(dl), x=n(x + dw), y=n(y), text_anchor="end") +
+            tag("text", escape(rl), x=n(stop + 6), y=n(y)))
+    body = line + anchor(link(prop.iri), name, f"{prop.label}: {dl} → {rl}") + ends
+    return tag("g", body, class_="property", data_iri=prop.iri, data_domain=d, data_range=r)
