@@ -85,22 +85,49 @@ def test_the_collision_check_sees_an_overlap():
     assert collisions(svg.replace('y="24"', 'y="40"')) == []
 
 
-@pytest.mark.parametrize("kind", ["network", "neighbourhood", "timeline"])
-def test_no_two_labels_overlap(store, kind):
-    svg = {"network": lambda: draw.network_svg(store, draw.server_link),
-           "neighbourhood": lambda: draw.network_svg(store, draw.server_link, around=SCR + "china"),
-           "timeline": lambda: draw.timeline_svg(store, draw.server_link)}[kind]()
-    boxes = text_boxes(svg)
-    assert len(boxes) > 40  # the picture has its labels
+@pytest.fixture(scope="module")
+def pictures(store) -> dict[str, str]:
+    return {"network": draw.network_svg(store, draw.server_link),
+            "neighbourhood": draw.network_svg(store, draw.server_link, around=SCR + "china"),
+            "timeline": draw.timeline_svg(store, draw.server_link),
+            "actor-timeline": draw.timeline_svg(store, draw.server_link, actor=SCR + "china"),
+            "ontology": draw.ontology_svg(store, draw.server_link)}
+
+
+@pytest.mark.parametrize("kind", ["network", "neighbourhood", "timeline", "actor-timeline", "ontology"])
+def test_no_two_labels_overlap(pictures, kind):
+    svg = pictures[kind]
+    assert len(text_boxes(svg)) > 20  # the picture has its labels
     assert collisions(svg) == []
 
 
-def test_every_label_lies_inside_the_picture(store):
-    for svg in (draw.network_svg(store, draw.server_link),
-                draw.network_svg(store, draw.server_link, around=SCR + "china"),
-                draw.timeline_svg(store, draw.server_link), draw.ontology_svg(store, draw.server_link)):
+def test_every_label_lies_inside_the_picture(pictures):
+    for kind, svg in pictures.items():
         root = ET.fromstring(svg)
         x0, y0, width, height = (float(v) for v in root.get("viewBox").split())
         for content, box in text_boxes(svg):
             assert x0 <= box[0] and box[2] <= x0 + width and y0 <= box[1] and box[3] <= y0 + height, \
-                (content, box, root.get("viewBox"))
+                (kind, content, box, root.get("viewBox"))
+
+
+def test_every_timeline_item_has_its_mark_and_date(pictures):
+    root = ET.fromstring(pictures["timeline"])
+    events = [g for g in root.iter(f"{SVG}g") if g.get("class") == "event"]
+    assert len(events) >= 12
+    for event in events:
+        marks = [e for e in event.iter() if e.tag in (f"{SVG}circle", f"{SVG}path")]
+        captions = [t for t in event.iter(f"{SVG}text") if t.get("class") == "caption"]
+        assert marks and captions, event.get("data-iri")
+        date = event.get("data-date") or "date not given"
+        assert "".join(captions[0].itertext()).startswith(date), event.get("data-iri")
+
+
+def test_no_nested_links_and_links_are_not_hidden(pictures):
+    """axe-core's nested-interactive: no link inside a link, no link inside role="img"."""
+    for svg in pictures.values():
+        root = ET.fromstring(svg)
+        assert root.get("role") != "img" and root.get("aria-label")
+        links = list(root.iter(f"{SVG}a"))
+        assert links
+        for link in links:
+            assert not list(link.iter(f"{SVG}a"))[1:], link.get("href")

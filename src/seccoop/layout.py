@@ -179,7 +179,8 @@ class Space:
     CELL = 64.0
 
     def __init__(self, boxes=(), pad: float = 1.0):
-        self.pad, self.cells = pad, {}  # type: ignore[var-annotated]
+        self.pad = pad
+        self.cells: dict[tuple[int, int], list[Box]] = {}  # grid cell -> boxes touching it
         for box in boxes:
             self.take(box)
 
@@ -354,7 +355,7 @@ def org_chart(order: list[tuple[str, int]], widths: dict[str, float], *, max_wid
     ((0.0, 0.0), (16.0, 61.0), 2)
     """
     children = tree_children(order)
-    blocks = {}  # item -> (width, height, corners relative to the block, links)
+    blocks: dict[str, tuple] = {}  # item -> (width, height, corners in the block, links)
 
     def block(item: str):
         kids = children[item]
