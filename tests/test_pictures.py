@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from seccoop import SCR, draw, layout
+from seccoop import SCR, draw, layout, render_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 INHERITED = ("font-size", "font-weight", "text-anchor")
@@ -131,3 +131,42 @@ def test_no_nested_links_and_links_are_not_hidden(pictures):
         assert links
         for link in links:
             assert not list(link.iter(f"{SVG}a"))[1:], link.get("href")
+
+
+# --- any project: made-up data in other shapes ---------------------------------------------
+
+def made_up_link(iri: str) -> str:
+    return "/r/" + iri.rsplit("/", 1)[-1]
+
+
+def test_a_long_timeline_with_long_captions_stays_readable():
+    people = tuple(render_svg.Ref(f"http://example.org/p{i}", f"Person number {i} of the board")
+                   for i in range(6))
+    lanes = [render_svg.Ref(f"http://example.org/l{i}", f"Lane {i} with a long name to wrap")
+             for i in range(3)]
+    events = [render_svg.Event(f"http://example.org/e{i}", f"Event {i} " + "word " * (i % 9),
+                               "meeting" if i % 3 else "signed",
+                               None if i % 11 == 0 else f"{1950 + (i * 7) % 70}-{1 + i % 12:02d}",
+                               lanes[i % 3], hosts=people[: i % 4], cohosts=people[4:] if i % 5 == 0 else ())
+              for i in range(60)]
+    svg = render_svg.timeline_svg(events, made_up_link, title="A long timeline")
+    root = ET.fromstring(svg)
+    assert float(root.get("width")) <= render_svg.TIMELINE_W + 10
+    assert collisions(svg) == []
+    x0, y0, width, height = (float(v) for v in root.get("viewBox").split())
+    for content, box in text_boxes(svg):
+        assert x0 <= box[0] and box[2] <= x0 + width, content
+
+
+def test_a_network_in_pieces_and_an_empty_one():
+    nodes = tuple(render_svg.Node(f"http://example.org/n{i}", f"Node {i} " + "x" * (i % 7), f"g{i % 3}")
+                  for i in range(40))
+    edges = tuple(render_svg.Edge(f"http://example.org/n{i}", f"http://example.org/n{(i * 3 + 1) % 20}",
+                                  "links to") for i in range(20))  # nodes 20..39 stand alone
+    groups = tuple(render_svg.Ref(f"g{i}", f"Group {i}") for i in range(3))
+    svg = render_svg.network_svg(render_svg.Network(nodes, edges, groups), made_up_link)
+    assert collisions(svg) == [] and len(text_boxes(svg)) >= 40
+    around = render_svg.Network(nodes[:25], edges, groups, centre=nodes[1].iri)
+    assert collisions(render_svg.network_svg(around, made_up_link)) == []
+    empty = render_svg.network_svg(render_svg.Network((), (), groups), made_up_link)
+    assert ET.fromstring(empty).get("viewBox")

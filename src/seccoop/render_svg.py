@@ -135,8 +135,8 @@ def timeline_svg(events: list[Event], link: Link, *, title: str = "Timeline") ->
     first, end = layout.axis_years(dated)
     months = (end - first) * 12
     undated = _undated_width([e for e in events if e.date is None])
-    width = TIMELINE_W + max(0.0, undated - UNDATED_W)  # a caption too wide for the column
-    axis_w = TIMELINE_W - LANE_X - min(undated, UNDATED_W) - 20
+    width = TIMELINE_W
+    axis_w = width - LANE_X - undated - 20
     per_month = axis_w / months
     origin = layout.month_starts(first, end)[0][2]
     scale = axis_w / (layout.month_starts(end, end + 1)[0][2] - origin)
@@ -164,13 +164,13 @@ def timeline_svg(events: list[Event], link: Link, *, title: str = "Timeline") ->
 
 
 def _undated_width(events: list[Event]) -> float:
-    """The width of the "date not given" column: its marks, labels (clipped to the column)
-    and captions (which are not clipped: they hold links)."""
+    """The width of the "date not given" column: as wide as its labels and captions need,
+    within ``UNDATED_W`` (they are clipped to it)."""
     if not events:
         return 0.0
-    widest = max(max(min(layout.text_width(e.label, 12), UNDATED_W - 44),
-                     layout.text_width(_caption(e), 10)) for e in events)
-    return max(160.0, widest + 44)
+    widest = max(max(layout.text_width(e.label, 12), layout.text_width(_caption(e), 10))
+                 for e in events)
+    return max(160.0, min(UNDATED_W, widest + 44))
 
 
 def _timeline_key() -> str:
@@ -202,7 +202,7 @@ def _lane_label(lane: Ref | None, y: float, height: float, link: Link) -> str:
     text = lane.label if lane else "no forum given"
     words, lines, line = text.split(), [], ""
     for word in words:
-        if line and layout.text_width(line + " " + word, 12) > LANE_X - 20:
+        if line and layout.text_width(line + " " + word, 12, bold=True) > LANE_X - 24:
             lines.append(line)
             line = word
         else:
@@ -242,13 +242,13 @@ def _lane_marks(members, x_of, *, lane_y, right, scale, origin, link, colour_):
     for event in members:
         x = x_of(event)
         room_right, room_left = right - 8 - (x + 12), x - 12 - (LANE_X + 4)
-        caption_w = layout.text_width(_caption(event), 10)
-        flip = event.date is not None and room_left > room_right and \
-            max(layout.text_width(event.label, 12), caption_w) > room_right
-        shown = layout.clip(event.label, 12, room_left if flip else room_right)
-        w = max(layout.text_width(shown, 12), caption_w)
+        wanted = max(layout.text_width(event.label, 12), layout.text_width(_caption(event), 10))
+        flip = event.date is not None and room_left > room_right and wanted > room_right
+        room = room_left if flip else room_right
+        shown = layout.clip(event.label, 12, room)
+        w = max(layout.text_width(shown, 12), layout.text_width(_caption(event, room), 10))
         spans.append((x - w - 12, x + 8) if flip else (x - 8, x + 12 + w))
-        lines.append((x, flip, shown))
+        lines.append((x, flip, shown, room))
     order = sorted(range(len(members)), key=lambda i: spans[i])
     rows = dict(zip(order, layout.assign_rows([spans[i] for i in order])))
     marks = [_event_mark(members[i], *lines[i], lane_y + 10 + rows[i] * ROW_H, scale, origin,
@@ -256,20 +256,29 @@ def _lane_marks(members, x_of, *, lane_y, right, scale, origin, link, colour_):
     return marks, (max(rows.values()) + 1 if rows else 0)
 
 
-def _caption_parts(event: Event) -> list[tuple[str, tuple[Ref, ...]]]:
-    """The line under a mark: date, note, hosts and co-hosts (the latter two as links)."""
+def _caption_parts(event: Event, room: float = math.inf) -> list[tuple[str, tuple[Ref, ...]]]:
+    """The line under a mark: date, note, hosts and co-hosts (the latter two as links); in
+    less than ``room`` pixels, without the hosts (the mark's tooltip keeps them) or clipped."""
     moment = "" if event.kind == "meeting" else f"{event.kind} {event.note}".strip()
     parts: list[tuple[str, tuple[Ref, ...]]] = [(event.date or "date not given", ()), (moment, ())]
     hosts = tuple(h for h in event.hosts if h not in event.cohosts)
     parts += [("host: ", hosts), ("co-hosts: ", event.cohosts)]
-    return [(text, refs) for text, refs in parts if text and (refs or not text.endswith(": "))]
+    parts = [(text, refs) for text, refs in parts if text and (refs or not text.endswith(": "))]
+    if layout.text_width(_joined(parts), 10) <= room:
+        return parts
+    short = _joined(parts[:2] if moment else parts[:1])
+    return [(layout.clip(short, 10, room), ())]
 
 
-def _caption(event: Event) -> str:
-    return " · ".join(t + ", ".join(r.label for r in refs) for t, refs in _caption_parts(event))
+def _joined(parts) -> str:
+    return " · ".join(t + ", ".join(r.label for r in refs) for t, refs in parts)
 
 
-def _event_mark(event: Event, x, flip, shown, top, scale, origin, link, colour_) -> str:
+def _caption(event: Event, room: float = math.inf) -> str:
+    return _joined(_caption_parts(event, room))
+
+
+def _event_mark(event: Event, x, flip, shown, room, top, scale, origin, link, colour_) -> str:
     cy = top + 9
     shapes = []
     if event.date and layout.precision(event.date) != "day":
@@ -284,15 +293,16 @@ def _event_mark(event: Event, x, flip, shown, top, scale, origin, link, colour_)
                           stroke=colour_, stroke_width="2.5"))
     tx, end = (x - 12, "end") if flip else (x + 12, None)
     label = tag("text", escape(shown), x=n(tx), y=n(cy + 4), text_anchor=end, fill="#111")
-    link_ = anchor(link(event.iri), "".join(shapes) + label, f"{event.label} ({event.kind})")
-    return tag("g", link_ + _caption_text(event, tx, cy + 17, end, link), class_="event",
+    link_ = anchor(link(event.iri), "".join(shapes) + label,
+                   f"{event.label} ({event.kind}): {_caption(event)}")
+    return tag("g", link_ + _caption_text(event, tx, cy + 17, end, link, room), class_="event",
                data_iri=event.iri, data_kind=event.kind, data_date=event.date or "",
                data_x=n(x))
 
 
-def _caption_text(event: Event, x, y, end, link: Link) -> str:
+def _caption_text(event: Event, x, y, end, link: Link, room: float) -> str:
     parts = [escape(text) + ", ".join(_text_link(link(r.iri), r.label, text.split(":")[0].rstrip("s"))
-                                      for r in refs) for text, refs in _caption_parts(event)]
+                                      for r in refs) for text, refs in _caption_parts(event, room)]
     return tag("text", " · ".join(parts), x=n(x), y=n(y), font_size="10", fill="#555",
                text_anchor=end, class_="caption")
 
@@ -341,7 +351,7 @@ def network_svg(net: Network, link: Link, *, title: str = "Network") -> str:
     groups = {g.iri: i for i, g in enumerate(net.groups)}
     nodes = sorted(net.nodes, key=lambda d: (groups.get(d.group, len(groups)), d.label.lower(), d.iri))
     pairs = _merge_edges(net.edges)
-    if net.centre is not None:
+    if any(d.iri == net.centre for d in nodes):
         pos, labels, space = _columns(nodes, net.centre, pairs)
     else:
         pos, labels, space = _spread(nodes, pairs)
@@ -349,6 +359,7 @@ def network_svg(net: Network, link: Link, *, title: str = "Network") -> str:
     edge_labels = _edge_labels(pairs, pos, space, net.centre)
     boxes = [lab.box() for lab in list(labels.values()) + [e for e in edge_labels.values() if e]]
     boxes += [(x - radius[k], y - radius[k], x + radius[k], y + radius[k]) for k, (x, y) in pos.items()]
+    boxes = boxes or [(0.0, 0.0, 200.0, 100.0)]  # nothing to draw: an empty canvas beside the legend
     x0, y0 = min(b[0] for b in boxes) - 12, min(b[1] for b in boxes) - 12
     x1, y1 = max(b[2] for b in boxes) + 12, max(b[3] for b in boxes) + 12
     legend = _legend(net.groups, {d.group for d in nodes}, (x0 - LEGEND_W, y0))
