@@ -413,6 +413,10 @@ def _spread(nodes, pairs):
     return pos, labels, space
 
 
+# Where along an edge its label may go in the whole network: the middle first, then outwards.
+ALONG = tuple(sorted((0.5 + k * 0.05 for k in range(-7, 8)), key=lambda t: (abs(t - 0.5), t)))
+
+
 def _edge_labels(pairs, pos, space, centre) -> dict[tuple[str, str], "Label | None"]:
     """Each edge's label at the first free place along it (near the outer node in a
     neighbourhood, where the lines are apart), or None."""
@@ -425,7 +429,7 @@ def _edge_labels(pairs, pos, space, centre) -> dict[tuple[str, str], "Label | No
         if centre is not None and b == centre:
             (x1, y1), (x2, y2) = (x2, y2), (x1, y1)  # from the centre out
         spots = [(x1 + (x2 - x1) * t, y1 + (y2 - y1) * t) for t in
-                 ((0.8, 0.72, 0.64, 0.56) if centre is not None else (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8))]
+                 ((0.8, 0.72, 0.64, 0.56) if centre is not None else ALONG)]
         if centre is not None:  # first choice: on the line, just inside the neighbour's mark
             side = 1.0 if x2 >= x1 else -1.0
             spots.insert(0, (x2 - side * (24 + width / 2), y2))  # clear of the arrowhead
