@@ -16,7 +16,7 @@ datatype property, then substituted) are not reached.
 
     >>> len(RULES) > 40
     True
-    >>> "cax-sco" in dict(RULES)
+    >>> "cax-sco" in {name for name, _template, _pattern in RULES}
     True
 """
 
