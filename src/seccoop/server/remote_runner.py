@@ -32,7 +32,8 @@ class RemoteRunner:
         self.timeout = timeout
         store.timeout = timeout  # every request to the engine, and so every query, is bounded
 
-    async def run(self, job: tuple) -> tuple[tuple, str]:
+    async def run(self, job: tuple, shape: int | None = None) -> tuple[tuple, str]:
+        """``shape`` (the guard's query shape) schedules local query processes; unused here."""
         try:
             # The thread's own HTTP timeout stops the call; this one is the backstop.
             reply = await asyncio.wait_for(run_in_threadpool(worker.execute, self.store, *job),
