@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import dataclasses
 from dataclasses import dataclass, field
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -43,12 +45,12 @@ class Hit:
     label: str
     matched: str
     kind: str      # one of KINDS
-    field: str     # one of FIELDS
-    rank: tuple = field(compare=False, repr=False, default=())
+    where: str     # one of FIELDS
+    rank: tuple = dataclasses.field(compare=False, repr=False, default=())
 
     def as_json(self) -> dict:
         return {"iri": self.iri, "label": self.label, "matched": self.matched,
-                "match": self.kind, "field": self.field}
+                "match": self.kind, "field": self.where}
 
 
 @dataclass
@@ -121,7 +123,7 @@ class SearchIndex:
     def from_store(cls, store: ox.Store) -> "SearchIndex":
         found: dict[str, _Entry] = {}
         alias = PREFIXES["skos"] + "altLabel"
-        for row in store.query(_NAMES, use_default_graph_as_union=True):
+        for row in cast(ox.QuerySolutions, store.query(_NAMES, use_default_graph_as_union=True)):
             iri, literal = row["s"].value, row["l"]
             entry = found.setdefault(iri, _Entry(iri))
             kind = "alias" if row["p"].value == alias else "label"
@@ -134,10 +136,10 @@ class SearchIndex:
             if name:
                 entry.names.append((fold(name), name, "name"))
             entry.label = entry.label or name or entry.iri
-        for row in store.query(_TYPES, use_default_graph_as_union=True):
-            entry = found.get(row["s"].value)
-            if entry is not None and row["t"].value.startswith(SC):
-                entry.types.append(row["t"].value)
+        for row in cast(ox.QuerySolutions, store.query(_TYPES, use_default_graph_as_union=True)):
+            typed = found.get(row["s"].value)
+            if typed is not None and row["t"].value.startswith(SC):
+                typed.types.append(row["t"].value)
         return cls(sorted(found.values(), key=lambda e: e.iri))
 
     def search(self, text: str, limit: int = 20) -> list[Hit]:

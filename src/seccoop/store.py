@@ -540,7 +540,7 @@ def resolve(store: ox.Store, text: str) -> ox.NamedNode:
 
     hits = SearchIndex.from_store(store).search(text, limit=50)
     # An exact label or alias names the resource; two resources so named are ambiguous.
-    found = {hit.iri: hit.label for hit in hits if hit.kind == "exact" and hit.field != "name"}
+    found = {hit.iri: hit.label for hit in hits if hit.kind == "exact" and hit.where != "name"}
     if len(found) == 1:
         return ox.NamedNode(next(iter(found)))
     if found:

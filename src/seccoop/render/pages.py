@@ -379,7 +379,7 @@ def search_page(store, text: str, hits: list, urls: Urls) -> str:
         types = sorted({_label(store, q.object, cache) for q in store.quads_for_pattern(node, RDF_TYPE, None)
                         if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(SC)})
         kind = f' <span class="tag">{esc(", ".join(types[:3]))}</span>' if types else ""
-        why = (f'{_MATCHES[hit.kind]} {_FIELD_NAMES[hit.field]} “{esc(hit.matched)}”'
+        why = (f'{_MATCHES[hit.kind]} {_FIELD_NAMES[hit.where]} “{esc(hit.matched)}”'
                if hit.matched != hit.label or hit.kind != "exact" else "exact label")
         items.append(f'<li>{term_html(urls, term_dict(node), hit.label)}{kind}'
                      f'<span class="why">{why}</span></li>')

@@ -311,8 +311,8 @@ async def query(request: Request) -> Response:
         return HTMLResponse(query_page(server.urls, named, "", error=error.message,
                                        sections=server.sections), error.status)
     if sparql.query is None:
-        first = example_text(named[0].text) if named else ("SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\n"
-                                             "GROUP BY ?class ORDER BY DESC(?n)")
+        first = example_text(named[0].text) if named else (
+            "SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\nGROUP BY ?class ORDER BY DESC(?n)")
         return HTMLResponse(query_page(server.urls, named, first, sections=server.sections))
     return await answer_on_query_page(server, sparql)
 

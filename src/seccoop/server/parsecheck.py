@@ -32,7 +32,8 @@ class ParseChecker:
     """One child process per server worker, started on first use, replaced when killed."""
 
     def __init__(self, patience: float = PATIENCE):
-        self.patience, self._proc = patience, None
+        self.patience = patience
+        self._proc: subprocess.Popen | None = None
         self._lock = threading.Lock()
 
     def check(self, text: str) -> dict:
@@ -42,6 +43,7 @@ class ParseChecker:
             proc = self._child()
             data = text.encode("utf-8", "surrogatepass")
             try:
+                assert proc.stdin is not None  # opened with PIPE
                 proc.stdin.write(struct.pack(">I", len(data)) + data)
                 proc.stdin.flush()
                 reply = self._reply(proc)
@@ -58,21 +60,24 @@ class ParseChecker:
                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         return self._proc
 
-    def _reply(self, proc) -> str | None:
-        ready, _, _ = select.select([proc.stdout], [], [], self.patience)
+    def _reply(self, proc: subprocess.Popen) -> str | None:
+        out = proc.stdout
+        assert out is not None  # opened with PIPE
+        ready, _, _ = select.select([out], [], [], self.patience)
         if not ready:
             return None
-        head = proc.stdout.read(4)
+        head = out.read(4)
         if len(head) < 4:
             return None
-        return proc.stdout.read(struct.unpack(">I", head)[0]).decode()
+        return out.read(struct.unpack(">I", head)[0]).decode()
 
     def close(self) -> None:
         if self._proc is not None:
             self._proc.kill()
             self._proc.wait()
             for pipe in (self._proc.stdin, self._proc.stdout):
-                pipe.close()
+                if pipe is not None:
+                    pipe.close()
             self._proc = None
 
 

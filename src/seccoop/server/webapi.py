@@ -8,6 +8,8 @@ editor completes, and the syntax check it runs before a query is.
 
 from __future__ import annotations
 
+from typing import cast
+
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -71,7 +73,8 @@ def terms(store: ox.Store) -> dict:
     from ..browse import label_of
 
     found: dict[str, dict[str, str]] = {"class": {}, "property": {}}
-    for row in store.query(_TERMS, prefixes=PREFIXES, use_default_graph_as_union=True):
+    rows = store.query(_TERMS, prefixes=PREFIXES, use_default_graph_as_union=True)
+    for row in cast(ox.QuerySolutions, rows):
         found[row["kind"].value][row["term"].value] = ""
     cache: dict = {}
     out: dict = {"prefixes": dict(PREFIXES)}

@@ -98,6 +98,8 @@
         "Cmd-Enter": function () { run(); }
       }
     });
+    // the textarea stays the form's field: keep it in step (the plain form, tests, tools)
+    editor.on("change", function () { editor.save(); });
     editor.on("inputRead", function (cm, change) {
       if (change.text.length === 1 && /[\w:]/.test(change.text[0])) {
         cm.showHint({ hint: hint, completeSingle: false });
