@@ -364,7 +364,7 @@ def _tree(urls: Urls, expl, labels: dict) -> str:
 
 # --- search ------------------------------------------------------------------------------
 
-_MATCHES = {"exact": "exact", "prefix": "starts with", "substring": "contains",
+_MATCHES = {"exact": "exact", "prefix": "a word begins", "substring": "inside",
             "fuzzy": "close to"}
 _FIELD_NAMES = {"label": "label", "alias": "alias", "name": "IRI"}
 
