@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import REPO_ROOT
-from server_support import ServerProcess
+from server_support import ServerProcess, built_project, client_for
 
 WIDTHS = (1280, 360)
 PAGES = {  # name -> path: every kind of page, two entities and a sentence among them
@@ -350,3 +350,69 @@ def test_a_running_query_shows_progress_and_can_be_cancelled(server, watched):
     assert w.page.locator("#cancel").is_hidden()
     assert _cells(w.page) == ["1"]  # the previous result stays
     assert w.problems == []
+
+
+# --- the JSON routes behind the pages (no browser needed) ---------------------------------
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    with client_for(built_project(tmp_path_factory, "web-api")) as c:
+        yield c
+
+
+def test_parse_reports_the_position_without_running(client):
+    import time
+
+    bad = client.post("/api/parse", data={"query": "SELECT *\nWHERE {\n  ?s foo:bar ?o\n}"}).json()
+    assert bad == {"ok": False, "line": 3, "column": 13, "message": bad["message"]}
+    assert "line 3, column 13" in bad["message"] and "'foo:'" in bad["message"]
+    assert client.get("/api/parse", params={"query": "SELECT * { ?s sc:memberOf ?o }"}).json()["ok"]
+    refused = client.get("/api/parse", params={"query": "SELECT * { SERVICE <http://127.0.0.1:9/> "
+                                                         "{ ?s ?p ?o } }"}).json()
+    assert not refused["ok"] and "SERVICE" in refused["message"] and refused["line"] is None
+    # valid, and minutes of work if evaluated (ASK evaluates at once): parsed, not run
+    values = " ".join(str(i) for i in range(300))
+    costly = f"ASK {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} " \
+             "FILTER(?a + ?b + ?c < 0) }"
+    started = time.monotonic()
+    assert client.post("/api/parse", data={"query": costly}).json()["ok"]
+    assert time.monotonic() - started < 5
+    assert not client.get("/api/parse", params={"query": "SELEC * {}"}).json()["ok"]  # still alive
+
+
+def test_terms_list_prefixes_classes_and_properties(client):
+    terms = client.get("/api/terms").json()
+    assert terms["prefixes"]["sc"] == "https://w3id.org/seccoop/ontology#"
+    classes = {t["name"]: t["label"] for t in terms["classes"]}
+    properties = {t["name"] for t in terms["properties"]}
+    assert classes["sc:Forum"] == "Forum" and "sc:Actor" in classes
+    assert {"sc:memberOf", "sc:hasMember", "rdfs:label"} <= properties
+    assert "sc:memberOf" not in classes
+
+
+def test_search_json_ranks_exact_prefix_and_fuzzy(client):
+    def found(text: str) -> list[tuple[str, str]]:
+        reply = client.get("/api/search", params={"q": text})
+        assert reply.status_code == 200
+        return [(h["href"], h["match"]) for h in reply.json()["results"]]
+
+    assert found("China")[0] == ("/id/china", "exact")
+    assert found("chi")[0] == ("/id/china", "prefix")
+    assert found("Chnia")[0] == ("/id/china", "fuzzy")
+    assert found("cooperation")[0] == ("/id/sco", "prefix")  # a word of the label
+    assert found("zzzz") == [] and found("") == []
+    assert client.get("/api/search", params={"q": "x", "limit": "many"}).status_code == 400
+    page = client.get("/search", params={"q": "Chnia"}).text
+    assert 'href="/id/china"' in page and "close to" in page
+
+
+def test_describe_resolves_names_with_the_same_matcher(tmp_path_factory):
+    from seccoop.errors import ResolveError
+    from seccoop.store import open_store, resolve
+
+    project, store_dir = built_project(tmp_path_factory, "resolve")
+    store = open_store(project, store_dir, auto_build=False)
+    assert resolve(store, "  CHINA ").value.endswith("/id/china")  # an exact label
+    with pytest.raises(ResolveError) as typo:
+        resolve(store, "Chnia")
+    assert typo.value.candidates[0] == ("https://w3id.org/seccoop/id/china", "China")

@@ -217,8 +217,9 @@ def _incoming_section(urls: Urls, store, desc: Description, cache: dict, stem: s
     more = _more_note(urls, desc, len(desc.incoming), stem,
                       "SELECT ?resource ?property WHERE {{ ?resource ?property <{iri}> }}") \
         if desc.more_incoming else ""
-    rest = (f'<p class="note">And {hidden:,} more: see the data or query them.</p>'
-            if hidden else "")
+    every = urls.query(query=f"SELECT ?resource ?property WHERE {{ ?resource ?property <{desc.iri}> }}")
+    rest = (f'<p class="note">And {hidden:,} more ({INCOMING_PER_PROPERTY} are shown per '
+            f'property): {link(every, "all of them with SPARQL")}.</p>' if hidden else "")
     return ('<section class="incoming"><h2>Referenced by</h2>' + more
             + f'<ul class="counts">{counts}</ul>'
             + table(["resource", "property"], rows, css="facts links") + rest + "</section>")
