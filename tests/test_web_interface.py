@@ -122,8 +122,9 @@ class Watched:
     """A page with what it logged and requested: console errors, failed or 4xx/5xx
     responses, and every URL asked for."""
 
-    def __init__(self, browser, width: int):
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
+    def __init__(self, browser, width: int, scheme: str = "light"):
+        self.context = browser.new_context(viewport={"width": width, "height": 900},
+                                           color_scheme=scheme)
         self.page = self.context.new_page()
         self.problems: list[str] = []
         self.requests: list[str] = []
@@ -145,8 +146,8 @@ class Watched:
 def watched(browser):
     opened: list[Watched] = []
 
-    def make(width: int = 1280) -> Watched:
-        opened.append(Watched(browser, width))
+    def make(width: int = 1280, scheme: str = "light") -> Watched:
+        opened.append(Watched(browser, width, scheme))
         return opened[-1]
 
     yield make
@@ -175,6 +176,21 @@ def test_every_page_fits_keeps_words_whole_and_passes_axe(server, watched, artif
         assert not serious, (name, width, serious)
     assert w.problems == [], w.problems
     assert w.foreign(server.url) == [], w.foreign(server.url)
+
+
+def test_dark_mode_keeps_its_contrast(server, watched, artifacts, axe):
+    w = watched(1280, "dark")
+    for name in ("entity-summit", "query", "search"):
+        w.page.goto(server.url + PAGES[name], wait_until="networkidle")
+        background = w.page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(18, 21, 25)", background  # the dark palette is on
+        w.page.screenshot(path=str(artifacts / f"web-{name}-1280-dark.png"))
+        w.page.evaluate(axe)
+        failing = w.page.evaluate(
+            "async () => (await axe.run(document, {runOnly: ['color-contrast']})).violations"
+            ".map(v => v.nodes.map(n => n.target + ' ' + n.failureSummary))")
+        assert failing == [], (name, failing)
+    assert w.problems == []
 
 
 def test_entity_pages_group_facts_fold_sources_and_show_no_blank_ids(server, watched):
@@ -314,6 +330,12 @@ def test_search_finds_by_label_alias_and_typo(server, watched):
     assert "Bishkek" in options and "SCO Bishkek Summit 2007" in options
     w.page.press("#site-search", "Enter")
     w.page.wait_for_url("**/search?q=Bish")
+    # picking a suggestion (Chromium reports it as a replacement, not typing) opens its page
+    w.page.fill("#site-search", "Bish")
+    w.page.locator("#site-search-suggestions option").nth(1).wait_for(state="attached")
+    w.page.evaluate("() => { const box = document.getElementById('site-search'); box.value = 'Bishkek';"
+                    " box.dispatchEvent(new InputEvent('input', {inputType: 'insertReplacementText'})); }")
+    w.page.wait_for_url("**/id/bishkek")
     assert w.problems == [] and w.foreign(server.url) == []
 
 
