@@ -514,7 +514,7 @@ def serve(ctx, **options):
 
     Example: seccoop serve --port 8000 --cors
     """
-    from .server import run
+    from .server.run import run
     from .settings import Settings
 
     try:
