@@ -54,13 +54,15 @@ OVERFLOW_JS = """() => {
   return {scrollWidth: document.documentElement.scrollWidth, innerWidth: width, out: out.slice(0, 8)};
 }"""
 
-# Words of the tables of facts drawn over two lines: each run of letters or digits of a
-# text node is one Range; a word whose rectangles sit on two lines was broken inside.
+# Words of the tables of facts (their folded sources opened) drawn over two lines: each
+# run of letters or digits of a text node is one Range; a word whose rectangles sit on two lines was broken inside.
 # Tokens that are IRIs or web addresses without their scheme (only they may break
 # anywhere: "eng.mod.gov.cn/Database/RegionalCooperation/Brief.htm" is wider than a phone)
 # are left out.
 BROKEN_WORDS_JS = """() => {
   const broken = []; let words = 0;
+  // sources too: every folded <details> of the tables is opened first
+  for (const d of document.querySelectorAll('table.facts details')) d.open = true;
   for (const cell of document.querySelectorAll('table.facts td, table.facts th')) {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -165,6 +167,8 @@ def test_every_page_fits_keeps_words_whole_and_passes_axe(server, watched, artif
         assert fit["scrollWidth"] <= fit["innerWidth"] and not fit["out"], (name, width, fit)
         words = w.page.evaluate(BROKEN_WORDS_JS)
         assert not words["broken"], (name, width, words["broken"][:10])
+        opened = w.page.evaluate(OVERFLOW_JS)  # the sources opened fit as well
+        assert opened["scrollWidth"] <= opened["innerWidth"] and not opened["out"], (name, opened)
         if name.startswith(("entity", "sentence")):
             assert words["words"] > 20, (name, words)  # the check saw the facts
         w.page.evaluate(axe)
