@@ -55,7 +55,8 @@ OVERFLOW_JS = """() => {
 }"""
 
 # Words of the tables of facts (their folded sources opened) drawn over two lines: each
-# run of letters or digits of a text node is one Range; a word whose rectangles sit on two lines was broken inside.
+# run of letters or digits of a text node is one Range; a word whose rectangles sit on two
+# lines was broken inside.
 # Tokens that are IRIs or web addresses without their scheme (only they may break
 # anywhere: "eng.mod.gov.cn/Database/RegionalCooperation/Brief.htm" is wider than a phone)
 # are left out.
@@ -92,16 +93,6 @@ def _axe_source() -> str | None:
         return None
     path = Path(axe_playwright_python.__file__).parent / "axe.min.js"
     return path.read_text(encoding="utf-8") if path.exists() else None
-
-
-def _pictures_pending(page, violation: dict) -> bool:
-    """The one violation left to the issue's Pictures part (layout.py, render_svg.py): a
-    drawing with ``role="img"`` that holds links ("nested-interactive"). Its fix gives the
-    SVG ``role="figure"``; from then on this matches nothing and axe judges every node."""
-    if violation["id"] != "nested-interactive":
-        return False
-    return all(page.locator(",".join(node)).evaluate("e => e.matches('svg[role=img]')")
-               for node in violation["nodes"])
 
 
 @pytest.fixture(scope="module")
@@ -175,8 +166,7 @@ def test_every_page_fits_keeps_words_whole_and_passes_axe(server, watched, artif
         violations = w.page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
             ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))")
-        serious = [v for v in violations if v["impact"] in ("serious", "critical")
-                   and not _pictures_pending(w.page, v)]
+        serious = [v for v in violations if v["impact"] in ("serious", "critical")]
         assert not serious, (name, width, serious)
     assert w.problems == [], w.problems
     assert w.foreign(server.url) == [], w.foreign(server.url)
