@@ -98,6 +98,7 @@ def our_queries(store_dir: Path) -> dict[str, tuple[float, int]]:
         started = time.perf_counter()
         rows = sum(1 for _ in run_query(store, text).value)
         results[f"Q{n}"] = (time.perf_counter() - started, rows)
+        print(f"Q{n:<3} {results[f'Q{n}'][0] * 1000:9.1f} ms  {rows:9,} rows", flush=True)
     return results
 
 
@@ -125,6 +126,7 @@ def main() -> int:
     if not (LUBM / f"lubm{args.scale}.ttl.gz").exists():
         raise SystemExit(f"{LUBM}/lubm{args.scale}.ttl.gz not found (../shared beside the checkout)")
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
     try:
         return measure(work, args.scale, args.built)
     finally:
