@@ -29,9 +29,9 @@ from typing import IO, Any, Callable, Iterable, Mapping, Union, cast
 
 import pyoxigraph as ox
 
-from .namespaces import GRAPH_BASE, INFERRED_GRAPH_IRI
+from .projectconfig import packaged_config
 from .browse import label_of, sources_of
-from .queries import shorten
+from .queries import is_inferred_graph, shorten
 from .rules import RDF, VOCAB_NAMESPACES, Closure
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
@@ -42,16 +42,19 @@ RDF_TYPE = ox.NamedNode(RDF + "type")
 
 # ----- store <-> engine ---------------------------------------------------------------------
 def inferred_graph_or_default(inferred_graph: ox.NamedNode | None) -> ox.NamedNode:
-    """The graph that holds the closure: ``inferred_graph``, else the project's default.
+    """The graph that holds the closure: ``inferred_graph``, else the packaged project's.
 
-    >>> inferred_graph_or_default(None).value == INFERRED_GRAPH_IRI
+    >>> inferred_graph_or_default(None).value.endswith("/inferred")
     True
     """
-    return inferred_graph if inferred_graph is not None else ox.NamedNode(INFERRED_GRAPH_IRI)
+    return inferred_graph if inferred_graph is not None else \
+        ox.NamedNode(packaged_config().inferred_graph)
 
 
 def _asserted_graphs(store: ox.Store, inferred: ox.NamedNode) -> list:
-    return [ox.DefaultGraph()] + [g for g in store.named_graphs() if g != inferred]
+    # Any project's closure graph is left out, whatever its graph base.
+    return [ox.DefaultGraph()] + [g for g in store.named_graphs()
+                                  if g != inferred and not is_inferred_graph(g)]
 
 
 GraphReader = Callable[[ox.NamedNode], Union[str, None]]
@@ -189,22 +192,25 @@ def to_term(nt: str) -> Term:
     return next(iter(ox.parse(f"<urn:x> <urn:x> {nt} .", ox.RdfFormat.N_TRIPLES))).object
 
 
-def labels_for(store: ox.Store, terms: Iterable[Term]) -> dict:
+def labels_for(store: ox.Store, terms: Iterable[Term], prefixes: dict | None = None) -> dict:
     """Display label of each term: its rdfs:label (see :func:`seccoop.browse.label_of`);
     literals in their N-Triples form."""
     cache: dict = {}
-    return {t: str(t) if isinstance(t, ox.Literal) else label_of(store, t, cache)
+    return {t: str(t) if isinstance(t, ox.Literal) else label_of(store, t, cache, prefixes)
             for t in set(terms)}
 
 
 def _graphs_of(store: ox.Store, triple: Triple, inferred: ox.NamedNode) -> list[str]:
+    """The source files (``data/sco.ttl``) of an asserted triple: each graph's IRI less the
+    graph base, which the inferred graph's IRI (``<graph base>inferred``) gives."""
+    base = inferred.value[:-len("inferred")] if inferred.value.endswith("inferred") else ""
     s, p, o = triple
     names = []
     for q in store.quads_for_pattern(s, p, o):
         g = q.graph_name
-        if g != inferred:
+        if g != inferred and not is_inferred_graph(g):
             name = g.value if isinstance(g, ox.NamedNode) else ""
-            names.append(name[len(GRAPH_BASE):] if name.startswith(GRAPH_BASE) else name)
+            names.append(name[len(base):] if base and name.startswith(base) else name)
     return names
 
 
@@ -309,22 +315,28 @@ def explainer(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None) ->
     ...                                ox.NamedNode("urn:B"))).status
     'not entailed'
     """
-    inferred = inferred_graph_or_default(inferred_graph)
+    inferred = inferred_graph if inferred_graph is not None else _closure_graph(store)
     closure = load_closure(store, inferred_graph=inferred, record=True)
     return Explainer(store, closure, inferred)
 
 
-def format_triple(triple: Triple, labels: Mapping) -> str:
+def _closure_graph(store: ox.Store) -> ox.NamedNode:
+    """The store's own inferred graph (any project's), else the packaged project's name."""
+    found = [g for g in store.named_graphs() if is_inferred_graph(g)]
+    return cast(ox.NamedNode, found[0]) if len(found) == 1 else inferred_graph_or_default(None)
+
+
+def format_triple(triple: Triple, labels: Mapping, prefixes: dict | None = None) -> str:
     """A triple in display labels, prefixed names where a term has none.
 
     >>> format_triple((ox.NamedNode("urn:a"), RDF_TYPE, ox.NamedNode("urn:B")),
     ...               {ox.NamedNode("urn:a"): "A"})
     'A rdf:type <urn:B>'
     """
-    return " ".join(display_label(x, labels) for x in triple)
+    return " ".join(display_label(x, labels, prefixes) for x in triple)
 
 
-def display_label(term: Term, labels: Mapping | None) -> str:
+def display_label(term: Term, labels: Mapping | None, prefixes: dict | None = None) -> str:
     """The label ``labels`` gives ``term``, else its short form (prefixed name or N-Triples).
 
     >>> display_label(RDF_TYPE, None)
@@ -332,10 +344,11 @@ def display_label(term: Term, labels: Mapping | None) -> str:
     """
     if labels and term in labels:
         return labels[term]
-    return shorten(term)
+    return shorten(term, prefixes)
 
 
-def format_explanation(expl: Explanation, labels: Union[Mapping, ox.Store, None] = None) -> str:
+def format_explanation(expl: Explanation, labels: Union[Mapping, ox.Store, None] = None,
+                       prefixes: dict | None = None) -> str:
     """An indented tree for the terminal: rule names, labels, source sentences under leaves.
 
     ``labels`` maps terms to display names; pass the store to look up rdfs:label.
@@ -345,19 +358,20 @@ def format_explanation(expl: Explanation, labels: Union[Mapping, ox.Store, None]
     <urn:a> rdf:type <urn:B>: not entailed
     """
     if isinstance(labels, ox.Store):
-        labels = labels_for(labels, expl.terms())
+        labels = labels_for(labels, expl.terms(), prefixes)
     lines: list[str] = []
-    _format_into(expl, labels or {}, 0, lines)
+    _format_into(expl, labels or {}, 0, lines, prefixes)
     return "\n".join(lines)
 
 
-def _format_into(e: Explanation, labels: Mapping, depth: int, lines: list[str]) -> None:
+def _format_into(e: Explanation, labels: Mapping, depth: int, lines: list[str],
+                 prefixes: dict | None = None) -> None:
     pad = "    " * depth
-    text = format_triple(e.triple, labels)
+    text = format_triple(e.triple, labels, prefixes)
     if e.status == "inferred":
         lines.append(f"{pad}{text}  [inferred by {e.rule}]")
         for p in e.premises:
-            _format_into(p, labels, depth + 1, lines)
+            _format_into(p, labels, depth + 1, lines, prefixes)
     elif e.status == "asserted":
         where = f" in {', '.join(g for g in e.graphs if g)}" if any(e.graphs) else ""
         lines.append(f"{pad}{text}  [asserted{where}]")

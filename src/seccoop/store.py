@@ -35,12 +35,13 @@ from typing import IO, Callable, cast
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES, __version__
+from .namespaces import STANDARD_PREFIXES, __version__
 
 from . import formats, lean
-from .queries import INFERRED_GRAPH, asserted_graphs  # noqa: F401  (the store's graphs)
+from .queries import asserted_graphs  # noqa: F401  (the store's graphs)
 from .errors import InconsistentGraphError, ResolveError, SeccoopError, SourceError
 from .project import Project, find_project, rdf_kind
+from .projectconfig import ProjectConfig, packaged_config
 
 FORMAT_VERSION = "1"
 KEEP_BUILDS = 2  # the current build and the previous one, which a running server may hold open
@@ -75,6 +76,9 @@ def _file_stats(project: Project, files: list[Path]) -> str:
 def fingerprint(project: Project, files: list[Path] | None = None) -> str:
     """A content hash of every source file (names and bytes) and of the store format."""
     digest = hashlib.sha256(f"seccoop {__version__} format {FORMAT_VERSION}\n".encode())
+    settings = project.root / lean.CONFIG_FILE  # graph names and prefixes come from it
+    if settings.is_file():
+        digest.update(settings.read_bytes())
     for path in project.source_files() if files is None else files:
         digest.update(f"{project.relative(path)}\n".encode())
         with open(path, "rb") as handle:
@@ -306,11 +310,12 @@ def _reason(store: ox.Store, report: BuildReport, allow_inconsistent: bool,
 
     # One closure serves both steps; consistency re-runs it (with records) only to explain.
     read = _source_reader(project, files, report.path)
-    closure = reasoning.load_closure(store, inferred_graph=INFERRED_GRAPH, read_graph=read)
-    report.inferred = reasoning.write_inferred(store, closure, INFERRED_GRAPH)
+    inferred = ox.NamedNode(project.config.inferred_graph)
+    closure = reasoning.load_closure(store, inferred_graph=inferred, read_graph=read)
+    report.inferred = reasoning.write_inferred(store, closure, inferred)
     report.reasoned = True
     report.inconsistencies = consistency.find_inconsistencies(
-        store, inferred_graph=INFERRED_GRAPH, closure=closure)
+        store, inferred_graph=inferred, closure=closure)
     if report.inconsistencies and not allow_inconsistent:
         raise InconsistentGraphError(report.inconsistencies)
 
@@ -393,6 +398,8 @@ def _finish(tmp: Path, project, stats: str, report: BuildReport, digest: str) ->
                 "graphs": report.graphs, "inferred": report.inferred,
                 "reasoned": report.reasoned, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     _write_text(tmp / "sources.tsv", stats)
+    # The predeclared query prefixes, for the lean query path and the query processes.
+    _write_text(tmp / lean.PREFIXES_FILE, lean.prefix_lines(project.config.query_prefixes))
     _write_text(tmp / "manifest.json", json.dumps(manifest, indent=1))
 
 
@@ -400,7 +407,8 @@ def _fill(tmp: Path, project, files, reason, allow_inconsistent, progress) -> Bu
     """Load and reason into a new store in ``tmp``; the store is closed on return or error."""
     store = ox.Store(str(tmp / "oxigraph"))
     try:
-        store.add_graph(INFERRED_GRAPH)  # reserved even while empty, so clients can name it
+        # Reserved even while empty, so clients can name it.
+        store.add_graph(ox.NamedNode(project.config.inferred_graph))
         _load_sources(store, project, files, progress)
         report = BuildReport(tmp, True)
         if reason:
@@ -522,8 +530,9 @@ def open_store(project: Project | None = None, store_dir: Path | None = None, *,
     return ox.Store.read_only(str(build_dir / "oxigraph"))
 
 
-def resolve(store: ox.Store, text: str) -> ox.NamedNode:
-    """A resource named by ``<IRI>``, full IRI, prefixed name, or label (case-insensitive).
+def resolve(store: ox.Store, text: str, config: ProjectConfig | None = None) -> ox.NamedNode:
+    """A resource named by ``<IRI>``, full IRI, prefixed name (of the project ``config``,
+    default the packaged one), label (case-insensitive) or name in the resource namespace.
 
     >>> resolve(open_store(), "china").value
     'https://w3id.org/seccoop/id/china'
@@ -533,9 +542,11 @@ def resolve(store: ox.Store, text: str) -> ox.NamedNode:
         return ox.NamedNode(text[1:-1])
     if "://" in text or text.startswith("urn:"):
         return ox.NamedNode(text)
+    config = config or packaged_config()
+    prefixes = config.query_prefixes
     prefix, colon, local = text.partition(":")
-    if colon and prefix in PREFIXES and " " not in local:
-        return ox.NamedNode(PREFIXES[prefix] + local)
+    if colon and prefix in prefixes and " " not in local:
+        return ox.NamedNode(prefixes[prefix] + local)
     query = f"""SELECT DISTINCT ?s ?label WHERE {{
         VALUES ?text {{ {ox.Literal(text)} }}
         {{ ?s rdfs:label ?l }} UNION {{ ?s skos:altLabel ?l }}
@@ -543,7 +554,7 @@ def resolve(store: ox.Store, text: str) -> ox.NamedNode:
         OPTIONAL {{ ?s rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en") || LANG(?label) = "") }}
     }} ORDER BY ?s"""
     rows = list(cast(ox.QuerySolutions,
-                     store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)))
+                     store.query(query, prefixes=STANDARD_PREFIXES, use_default_graph_as_union=True)))
     found: dict[str, str] = {}
     for row in rows:
         found.setdefault(row["s"].value, row["label"].value if row["label"] else "")
@@ -552,7 +563,7 @@ def resolve(store: ox.Store, text: str) -> ox.NamedNode:
     if found:
         raise ResolveError(f"{text!r} is ambiguous", sorted(found.items()))
     try:
-        slug = ox.NamedNode(PREFIXES["scr"] + text)
+        slug = ox.NamedNode(config.resource_namespace + text) if config.resource_namespace else None
     except ValueError:  # a label with spaces or other characters no IRI holds
         slug = None
     if slug is not None and any(True for _ in store.quads_for_pattern(slug, None, None)):
@@ -567,7 +578,7 @@ def _similar_labels(store: ox.Store, text: str, limit: int = 10) -> list[tuple[s
     rows = cast(ox.QuerySolutions,
                 store.query("SELECT DISTINCT ?s ?l WHERE { { ?s rdfs:label ?l } UNION "
                             "{ ?s skos:altLabel ?l } FILTER(isIRI(?s)) }",
-                            prefixes=PREFIXES, use_default_graph_as_union=True))
+                            prefixes=STANDARD_PREFIXES, use_default_graph_as_union=True))
     labels: dict[str, list[tuple[str, str]]] = {}
     for row in rows:
         labels.setdefault(row["l"].value.lower(), []).append((row["s"].value, row["l"].value))
@@ -579,3 +590,11 @@ def _similar_labels(store: ox.Store, text: str, limit: int = 10) -> list[tuple[s
         for iri, shown in labels[label]:
             found.setdefault(iri, shown)
     return sorted(found.items())[:limit]
+
+
+def __getattr__(name: str):
+    # The packaged project's inferred graph, for Python users of its store; a project's own
+    # is ``project.config.inferred_graph``.
+    if name == "INFERRED_GRAPH":
+        return ox.NamedNode(packaged_config().inferred_graph)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -59,7 +59,8 @@ def term_html(urls: Urls, term: dict, label: str | None = None) -> str:
     """A term as HTML: IRIs link (locally when ours) and show ``label`` or a short name."""
     kind, value = term.get("type"), term.get("value", "")
     if kind == "uri":
-        text = label or shorten(ox.NamedNode(value)) if _valid_iri(value) else value
+        prefixes = urls.config.query_prefixes
+        text = label or shorten(ox.NamedNode(value), prefixes) if _valid_iri(value) else value
         href = urls.iri(value)
         if href:
             return f'<a href="{esc(href)}" title="{esc(value)}">{esc(text)}</a>'
@@ -71,7 +72,7 @@ def term_html(urls: Urls, term: dict, label: str | None = None) -> str:
     if term.get("xml:lang"):
         extra = f' <span class="lang">@{esc(term["xml:lang"])}</span>'
     elif term.get("datatype"):
-        extra = f' <span class="dt">{esc(shorten(ox.NamedNode(term["datatype"])))}</span>'
+        extra = f' <span class="dt">{esc(shorten(ox.NamedNode(term["datatype"])))}</span>'  # xsd:
     return f'<span class="lit">{esc(value)}</span>{extra}'
 
 
@@ -130,8 +131,7 @@ def layout(urls: Urls, title: str, body: str, *, head: str = "", alternates: str
 <main>
 {body}
 </main>
-<footer>seccoop {esc(__version__)} · regional security cooperation in
-<cite>China's National Defense in 2008</cite> · {link(urls.sparql(), "SPARQL")} ·
+<footer>seccoop {esc(__version__)} · {esc(urls.config.title)} · {link(urls.sparql(), "SPARQL")} ·
 {link(urls.void(), "VoID")}</footer>
 </body>
 </html>

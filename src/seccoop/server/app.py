@@ -29,7 +29,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..namespaces import SCR, __version__
+from ..namespaces import __version__
 from ..browse import describe, label_of
 from ..project import Project, find_project
 from ..queries import named_queries
@@ -73,6 +73,8 @@ class Server:
         self.store = ox.Store.read_only(self.store_path)
         max_bytes = int(settings.max_result_mb * 2**20)
         worker.MAX_BYTES = max_bytes  # the byte cap of proven jobs run in this process
+        self.config = project.config
+        worker.PREFIXES = self.config.query_prefixes
         self.pool = QueryPool(self.store_path, settings.query_workers, settings.timeout,
                               settings.max_query_memory, max_bytes,
                               network=bool(settings.allow_service))
@@ -82,7 +84,8 @@ class Server:
         self._cache: dict = {}
         self._locks: dict[str, threading.Lock] = {}
         self.explainer_future = None  # /explain's one recorded closure (see explain.py)
-        self.urls, self.sections = Urls(), pictures()  # the pages' links and added sections
+        # The pages' links (of this project's namespaces) and added sections.
+        self.urls, self.sections = Urls(config=self.config), pictures()
         self._scratch: tempfile.TemporaryDirectory | None = None
         self._data_headers = {"Vary": "Accept"}
         if settings.cors:
@@ -109,7 +112,7 @@ class Server:
         """The base URL, build time and JSON-LD context of the documents served."""
         return self.cached(f"publication.{inferred}", lambda: Publication(
             self.base, self.built.isoformat() if self.built else None,
-            document_context(self.store, inferred)))
+            document_context(self.store, inferred, self.config), self.config))
 
     def validators(self, *parts) -> dict:
         """ETag and Last-Modified of a document: from the build (the store does not change
@@ -159,10 +162,10 @@ async def home(request: Request) -> Response:
 
 async def entity(request: Request) -> Response:
     server = _server(request)
-    name, fmt = _entity_format(server.store, request)
+    name, fmt = _entity_format(server, request)
     if fmt is None:
         return error_response(request, 406, "no format matches the Accept header")
-    iri, path = SCR + name, "/id/" + quote(name, safe="")
+    iri, path = server.config.resource_namespace + name, "/id/" + quote(name, safe="")
     if not _exists(server.store, iri):
         return _not_found(request, fmt, f"nothing is known about <{iri}>")
     inferred = _inferred(request)
@@ -175,7 +178,7 @@ async def entity(request: Request) -> Response:
     limits = server.settings
     if fmt == "html":
         desc = await run_in_threadpool(describe, server.store, iri, inferred=inferred,
-                                       limit=limits.max_page_facts)
+                                       limit=limits.max_page_facts, config=server.config)
         page = await run_in_threadpool(entity_page, server.store, desc, server.urls,
                                        server.sections, limit=limits.max_page_facts)
         return HTMLResponse(page, headers=headers)
@@ -190,12 +193,13 @@ async def entity(request: Request) -> Response:
 EXTENSIONS_OF = {fmt: ext for ext, fmt in EXTENSIONS.items()}
 
 
-def _entity_format(store: ox.Store, request: Request) -> tuple[str, str | None]:
+def _entity_format(server: Server, request: Request) -> tuple[str, str | None]:
     """The resource name and format of ``/id/{name}``: by extension (``.ttl``, ``.html``...)
     unless the name with its extension is itself a resource, else by the Accept header."""
     name = request.path_params["name"]
     stem, dot, ext = name.rpartition(".")
-    if dot and (ext in EXTENSIONS or ext == "html") and not _exists(store, SCR + name):
+    namespace = server.config.resource_namespace
+    if dot and (ext in EXTENSIONS or ext == "html") and not _exists(server.store, namespace + name):
         return stem, EXTENSIONS.get(ext, "html")
     return name, negotiate(request.headers.get("accept"), RDF_DOC_OFFERS)
 
@@ -230,7 +234,8 @@ def _inferred(request: Request) -> bool:
 
 def _not_found(request: Request, fmt: str | None, message: str) -> Response:
     if fmt == "html":
-        return HTMLResponse(error_page(Urls(), 404, message), 404, {"Vary": "Accept"})
+        urls = _server(request).urls
+        return HTMLResponse(error_page(urls, 404, message), 404, {"Vary": "Accept"})
     return Response(message + "\n", 404, {"Vary": "Accept"}, "text/plain; charset=utf-8")
 
 
@@ -249,10 +254,11 @@ async def ontology(request: Request) -> Response:
     headers = {**server.data_headers(), "Link": link_header("/ontology")}
     if fmt == "html":
         page = await run_in_threadpool(server.cached, "ontology", lambda: ontology_page(
-            server.store, ontology_terms(server.store), server.urls, server.sections))
+            server.store, ontology_terms(server.store, server.config), server.urls, server.sections))
         return HTMLResponse(page, headers=headers)
     data = await run_in_threadpool(server.cached, f"ontology.{fmt}", lambda: serialize_triples(
-        ontology_triples(server.store), fmt, server.publication().context))
+        ontology_triples(server.store, server.config), fmt, server.publication().context,
+        server.config))
     return Response(data, 200, headers, content_type(fmt))
 
 
@@ -268,7 +274,7 @@ async def void(request: Request) -> Response:
     if fmt is None:
         return error_response(request, 406, "no format matches the Accept header")
     turtle = await run_in_threadpool(server.cached, "void", lambda: void_description(
-        server.store, server.base, dumps=f"{server.base}/dumps/"))
+        server.store, server.base, dumps=f"{server.base}/dumps/", config=server.config))
     headers = {**server.data_headers(), "Link": link_header("/void"),
                **server.validators("void", fmt)}
     if fmt == "html":
@@ -276,7 +282,7 @@ async def void(request: Request) -> Response:
             server.store, turtle, server.urls))
         return HTMLResponse(page, headers=headers)
     data = await run_in_threadpool(server.cached, f"void.{fmt}", lambda: serialize_turtle(
-        turtle, fmt, server.publication().context))
+        turtle, fmt, server.publication().context, server.config))
     return Response(data, 200, headers, content_type(fmt))
 
 
@@ -292,7 +298,8 @@ async def dump(request: Request) -> Response:
     def write() -> Path:
         target = server.scratch() / f"{DUMP_NAME}.{DUMP_EXTENSIONS[fmt]}"
         with open(target.with_suffix(".part"), "wb") as handle:
-            export(server.store, handle, fmt, sizes=server.manifest.get("graphs"))
+            export(server.store, handle, fmt, sizes=server.manifest.get("graphs"),
+                   config=server.config)
         target.with_suffix(".part").replace(target)
         return target
 
@@ -435,7 +442,8 @@ async def _page_not_found(request: Request, exc) -> Response:
         location = quote(twin) + ("?" + query.decode("latin-1") if query else "")
         return Response(b"", 307, {"Location": location})
     if "text/html" in request.headers.get("accept", ""):
-        return HTMLResponse(error_page(Urls(), 404, "no such page"), 404, {"Vary": "Accept"})
+        return HTMLResponse(error_page(_server(request).urls, 404, "no such page"), 404,
+                            {"Vary": "Accept"})
     return Response("not found\n", 404, {"Vary": "Accept"}, "text/plain; charset=utf-8")
 
 
