@@ -198,6 +198,27 @@ class _progress_bar:
 
 
 @cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--title", default=None, help="The project's title [default: A reading list].")
+def init(directory, title):
+    """Start a project: write a small working example into a new or empty DIRECTORY.
+
+    It holds seccoop.toml, an ontology with its title, data, a named query and SHACL
+    shapes; check, serve and site accept it as written. Run the other commands inside it
+    (or with --project DIRECTORY).
+
+    Example: seccoop init myproject && cd myproject && seccoop serve
+    """
+    from .scaffold import write_project
+
+    with user_errors():
+        written = write_project(Path(directory), title)
+    for path in written:
+        click.echo(f"  {path}")
+    click.echo(f"wrote a new project in {directory}: try `cd {directory} && seccoop check`")
+
+
+@cli.command()
 @click.option("--force", is_flag=True, help="Rebuild even if no source file changed.")
 @click.option("--no-reasoning", is_flag=True, help="Skip OWL 2 RL materialisation.")
 @click.option("--allow-inconsistent", is_flag=True,

@@ -51,6 +51,7 @@ from .pool import QueryCrashed, QueryPool, QueryRunner, QueryTimeout
 from .protocol import ProtocolError, content_type, negotiate, parse_get
 from . import guard, worker
 from .sandbox import is_isolated
+from .staleness import Staleness, StaleNotice
 
 STATIC = Path(__file__).parent / "static"
 # Documents may be reused for a while; ETag and Last-Modified revalidate them after.
@@ -66,7 +67,7 @@ class Server:
         ensure_built(project, Path(store_dir))
         # Pinned: a rebuild while we serve keeps this build, which query processes reopen.
         build_dir, self._pin = pin_build(Path(store_dir))
-        self.store_path = str(build_dir / "oxigraph")
+        self.build_dir, self.store_path = build_dir, str(build_dir / "oxigraph")
         self.manifest = read_manifest(build_dir)
         self.base = public_base(settings)
         self.built = build_time(self.manifest)
@@ -407,6 +408,8 @@ def create_app(settings: Settings | None = None, project: Project | None = None,
     app.router.redirect_slashes = False
     app.add_middleware(Guardrails, max_body=settings.max_body, cors=settings.cors,
                        sparql=SparqlApp())
+    # Outermost: every response says when the files changed after this build.
+    app.add_middleware(StaleNotice, staleness=Staleness(project, server.build_dir))
     return app
 
 
