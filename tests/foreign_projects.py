@@ -13,7 +13,8 @@ licence = "https://creativecommons.org/publicdomain/zero/1.0/"
 base = "http://example.org/library/"
 resource_namespaces = ["bk:"]
 ontology_namespaces = ["lib:"]
-home_classes = [{{ class = "lib:Novel", heading = "Novels" }}, {{ class = "lib:Author", heading = "Authors" }}]
+home_classes = [{{ class = "lib:Novel", heading = "Novels" }},
+                {{ class = "lib:Author", heading = "Authors" }}]
 date_properties = ["lib:published"]
 
 [prefixes]

@@ -24,7 +24,7 @@ OURS = re.compile(r"w3id\.org/seccoop|Regional security|National Defense|regiona
 PROJECTS = {
     "books": (make_books, BOOKS_NS, BOOKS_TITLE, BOOKS_RESOURCES, ("Novels", "Authors"),
               {"bk": BOOKS_NS}, "http://example.org/library/graph/"),
-    "films": (make_films, FILMS_NS, FILMS_TITLE, FILMS_RESOURCES, ("Film", "Director", "Festival"),
+    "films": (make_films, FILMS_NS, FILMS_TITLE, FILMS_RESOURCES, ("Films", "Directors", "Festivals"),
               {"film": FILMS_NS, "fv": "https://data.example.net/films/vocab#"},
               "https://data.example.net/films/graph/"),
 }
@@ -40,7 +40,9 @@ def cli(root: Path, store: Path, *args: str):
 
 def assert_not_ours(text: str, where: str) -> None:
     found = OURS.search(text)
-    assert found is None, f"{where} names seccoop's own graph: ...{text[max(found.start() - 80, 0):found.end() + 40]}..."
+    if found is not None:
+        context = text[max(found.start() - 80, 0):found.end() + 40]
+        pytest.fail(f"{where} names seccoop's own graph: ...{context}...")
 
 
 @pytest.fixture(scope="module", params=sorted(PROJECTS))
@@ -113,7 +115,8 @@ def test_ontology_page_and_documents_use_the_projects_namespaces(project, served
         assert_not_ours(httpx.get(served.url + path).text, path)
     # Named graphs are named under the project's base, and queries know its prefixes.
     prefix = next(iter(project["prefixes"]))
-    query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), STR({prefix}:))) }} }}"
+    query = (f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o "
+             f"FILTER(STRSTARTS(STR(?s), STR({prefix}:))) }} }}")
     rows = httpx.get(served.url + "/sparql", params={"query": query},
                      headers={"Accept": "application/sparql-results+json"}).json()
     graphs = {b["g"]["value"] for b in rows["results"]["bindings"]}
@@ -187,6 +190,8 @@ def test_projects_prefixes_are_inferred_without_a_project_file(tmp_path):
     assert config.resource_namespace == FILMS_NS
     assert config.ontology_namespace == "https://data.example.net/films/vocab#"
     assert [c.rsplit("#", 1)[1] for c, _ in config.home_classes] == ["Film", "Director", "Festival"]
+    # Headed by their labels ("film"@en) in the plural.
+    assert [heading for _, heading in config.home_classes] == ["Films", "Directors", "Festivals"]
     assert config.date_properties == ("https://data.example.net/films/vocab#premiered",)
     assert dict(config.prefixes)["film"] == FILMS_NS
     assert config.graph_base == "https://data.example.net/films/graph/"

@@ -39,6 +39,7 @@ RDFS = STANDARD_PREFIXES["rdfs"]
 OWL = STANDARD_PREFIXES["owl"]
 XSD = STANDARD_PREFIXES["xsd"]
 DCTERMS = STANDARD_PREFIXES["dcterms"]
+PROV_DERIVED = STANDARD_PREFIXES["prov"] + "wasDerivedFrom"
 DATE_TYPES = {XSD + t for t in ("date", "dateTime", "gYear", "gYearMonth", "dateTimeStamp")}
 TERM_TYPES = {OWL + "Class", RDFS + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty",
               OWL + "AnnotationProperty", RDF + "Property"}
@@ -163,8 +164,8 @@ def _load(root: Path) -> ProjectConfig:
     prefixes = (_strings(project["prefixes"], "prefixes") if "prefixes" in project
                 else declared_prefixes(root))
     needs = [key for key in ("title", "description", "licence", "resource_namespaces",
-                             "ontology_namespaces", "home_classes", "date_properties")
-             if key not in project]
+                             "ontology_namespaces", "home_classes", "date_properties",
+                             "source_text") if key not in project]
     facts = _infer(root) if needs else {}
     expand = lambda value: _expand(value, prefixes)  # noqa: E731
     resources = tuple(expand(v) for v in _list(project.get("resource_namespaces",
@@ -183,7 +184,7 @@ def _load(root: Path) -> ProjectConfig:
             "date_properties", facts.get("date_properties", [])))),
         graph_base=project.get("graph_base") or (base + "graph/" if base else "urn:seccoop:graph:"),
         ontology_iri=expand(project.get("ontology_iri", facts.get("ontology_iri", ""))),
-        extra={k: v for k, v in project.items() if k in EXTRA_KEYS})
+        extra={k: project.get(k, facts.get(k)) for k in EXTRA_KEYS if project.get(k, facts.get(k))})
 
 
 def _strings(value, key: str) -> dict[str, str]:
@@ -282,7 +283,8 @@ def _infer(root: Path) -> dict:
     subjects.pop("", None)
     found["resource_namespaces"] = [subjects.most_common(1)[0][0]] if subjects else []
     found.update(_ontology_facts(ontology, data))
-    found["home_classes"] = _home_classes(data)
+    found["home_classes"] = _home_classes(data, ontology)
+    found["source_text"] = _source_text(data)
     found["date_properties"] = sorted({t.predicate.value for t in ontology + data
                                        if getattr(t.object, "datatype", None) is not None
                                        and t.object.datatype.value in DATE_TYPES})
@@ -320,11 +322,40 @@ def _text(triples: list, *predicates: str) -> str:
     return ""
 
 
-def _home_classes(data: list) -> list[tuple[str, str]]:
-    """The classes with most instances in ``data/`` (at most :data:`HOME_CLASSES`)."""
+def _home_classes(data: list, ontology: list) -> list[tuple[str, str]]:
+    """The classes with most instances in ``data/`` (at most :data:`HOME_CLASSES`), each
+    headed by its label (else its local name) in the plural."""
     typed = {(t.subject.value, t.object.value) for t in data
              if t.predicate.value == RDF + "type" and type(t.object).__name__ == "NamedNode"
              and not t.object.value.startswith(META)}
     counts = Counter(cls for _, cls in typed)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:HOME_CLASSES]
-    return [(cls, local_name(cls)) for cls, _ in ranked]
+    labels = {t.subject.value: t.object for t in ontology + data
+              if t.predicate.value == RDFS + "label" and getattr(t.object, "language", None)
+              in (None, "en")}
+    return [(cls, plural(labels[cls].value if cls in labels else local_name(cls)))
+            for cls, _ in ranked]
+
+
+def _source_text(data: list) -> str:
+    """The property holding the text of the sources facts are derived from: the commonest
+    literal-valued property (besides labels) of the objects of ``prov:wasDerivedFrom``."""
+    sources = {t.object.value for t in data if t.predicate.value == PROV_DERIVED}
+    counts = Counter(t.predicate.value for t in data if t.subject.value in sources
+                     and type(t.object).__name__ == "Literal"
+                     and not t.predicate.value.startswith((RDFS, STANDARD_PREFIXES["skos"])))
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def plural(name: str) -> str:
+    """A heading for a class's members: ``Forums``, ``Classes``, ``Bodies``.
+
+    >>> plural("forum"), plural("Class"), plural("government body"), plural("Day")
+    ('Forums', 'Classes', 'Government bodies', 'Days')
+    """
+    name = name[:1].upper() + name[1:]
+    if name.endswith(("s", "x", "ch", "sh", "z")):
+        return name + "es"
+    if name.endswith("y") and name[-2:-1] not in tuple("aeiou"):
+        return name[:-1] + "ies"
+    return name + "s"

@@ -38,6 +38,7 @@ Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
+OWL_CHAIN = "http://www.w3.org/2002/07/owl#propertyChainAxiom"
 
 
 # ----- store <-> engine ---------------------------------------------------------------------
@@ -225,10 +226,13 @@ class Explanation:
     premises: list["Explanation"] = field(default_factory=list)
     sources: list[tuple[str, str]] = field(default_factory=list)
     graphs: list[str] = field(default_factory=list)
+    # For ``p owl:propertyChainAxiom (p1 p2 ...)``: the chain's properties, shown as
+    # ``p1 ∘ p2 ⊑ p`` rather than the list's blank node.
+    chain: tuple = ()
 
     def terms(self) -> set:
         """Every term in the tree (to fetch labels in one go)."""
-        out = set(self.triple)
+        out = set(self.triple) | set(self.chain)
         for p in self.premises:
             out |= p.terms()
         return out
@@ -275,15 +279,36 @@ class Explainer:
             return e
         triple = self.triple(t)
         rec = cast(dict, self.c.why).get(t)  # an Explainer's closure records (why is a dict)
+        if rec is not None:
+            rec = self._direct(t) or rec
         if rec is None:  # asserted: it was in the store before reasoning
             e = Explanation(triple, "asserted", sources=sources_of(self.store, *triple),
-                            graphs=_graphs_of(self.store, triple, self.inferred))
+                            graphs=_graphs_of(self.store, triple, self.inferred),
+                            chain=self._chain(t))
         else:
             rule, premises = rec
             e = Explanation(triple, "inferred", rule=rule,
                             premises=[self.explain_ids(p) for p in premises])
         self.memo[t] = e
         return e
+
+    def _direct(self, t: tuple[int, int, int]) -> tuple | None:
+        """``x a C`` from an asserted ``x a D`` and an asserted ``D ⊑ C`` (cax-sco), when
+        the closure recorded a roundabout derivation: the one a reader expects."""
+        c, why = self.c, cast(dict, self.c.why)
+        s, p, o = t
+        if p != c.TYPE or why[t][0] == "cax-sco":
+            return None
+        for d in sorted(c.objects(s, c.TYPE)):
+            if d != o and c.has(d, c.SCO, o) and (s, c.TYPE, d) not in why \
+                    and (d, c.SCO, o) not in why:
+                return ("cax-sco", ((s, c.TYPE, d), (d, c.SCO, o)))
+        return None
+
+    def _chain(self, t: tuple[int, int, int]) -> tuple:
+        if t[1] != self.c.CHAIN:
+            return ()
+        return tuple(self.term(i) for i in self.c.list_items(t[2]))
 
     def explain(self, triple: Triple) -> Explanation:
         s, p, o = (self.c.ids.get(str(x)) for x in triple)
@@ -336,6 +361,20 @@ def format_triple(triple: Triple, labels: Mapping, prefixes: dict | None = None)
     return " ".join(display_label(x, labels, prefixes) for x in triple)
 
 
+def format_fact(e: Explanation, labels: Mapping, prefixes: dict | None = None) -> str:
+    """:func:`format_triple`, or a property chain as ``p1 ∘ p2 ⊑ p``.
+
+    >>> p = [ox.NamedNode(f"urn:{x}") for x in "pqr"]
+    >>> format_fact(Explanation((p[2], ox.NamedNode(OWL_CHAIN), ox.BlankNode()), "asserted",
+    ...                         chain=(p[0], p[1])), {})
+    '<urn:p> ∘ <urn:q> ⊑ <urn:r>'
+    """
+    if e.chain:
+        chain = " ∘ ".join(display_label(x, labels, prefixes) for x in e.chain)
+        return f"{chain} ⊑ {display_label(e.triple[0], labels, prefixes)}"
+    return format_triple(e.triple, labels, prefixes)
+
+
 def display_label(term: Term, labels: Mapping | None, prefixes: dict | None = None) -> str:
     """The label ``labels`` gives ``term``, else its short form (prefixed name or N-Triples).
 
@@ -367,7 +406,7 @@ def format_explanation(expl: Explanation, labels: Union[Mapping, ox.Store, None]
 def _format_into(e: Explanation, labels: Mapping, depth: int, lines: list[str],
                  prefixes: dict | None = None) -> None:
     pad = "    " * depth
-    text = format_triple(e.triple, labels, prefixes)
+    text = format_fact(e, labels, prefixes)
     if e.status == "inferred":
         lines.append(f"{pad}{text}  [inferred by {e.rule}]")
         for p in e.premises:
@@ -402,4 +441,6 @@ def explanation_to_json(expl: Explanation, labels: Mapping | None = None) -> dic
     elif expl.status == "asserted":
         out["sources"] = [{"source": s, "text": t} for s, t in expl.sources]
         out["graphs"] = list(expl.graphs)
+        if expl.chain:
+            out["chain"] = [str(t) for t in expl.chain]
     return out

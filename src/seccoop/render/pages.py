@@ -303,8 +303,15 @@ def _triple_html(urls: Urls, triple, labels: dict) -> str:
     return " ".join(term_html(urls, term_dict(t), labels.get(t)) for t in triple)
 
 
+def _chain_html(urls: Urls, expl, labels: dict) -> str:
+    """A property chain axiom as ``p1 ∘ p2 ⊑ p``, never the list's blank node."""
+    chain = " ∘ ".join(term_html(urls, term_dict(t), labels.get(t)) for t in expl.chain)
+    head = expl.triple[0]
+    return f"{chain} ⊑ {term_html(urls, term_dict(head), labels.get(head))}"
+
+
 def _tree(urls: Urls, expl, labels: dict) -> str:
-    text = _triple_html(urls, expl.triple, labels)
+    text = _chain_html(urls, expl, labels) if expl.chain else _triple_html(urls, expl.triple, labels)
     if expl.status == "inferred":
         premises = "".join(_tree(urls, p, labels) for p in expl.premises)
         return (f'<li><span class="fact">{text}</span> <span class="rule">inferred by rule '
