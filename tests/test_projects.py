@@ -268,3 +268,28 @@ def test_a_foreign_store_opens_its_own_named_graph(project):
     proj = find_project(project["root"])
     store = open_store(proj, project["store"], auto_build=False)
     assert ox.NamedNode(proj.config.inferred_graph) in set(store.named_graphs())
+
+
+def test_serve_reload_switches_to_the_new_build(tmp_path):
+    root, store = make_films(tmp_path / "films"), tmp_path / "store"
+    with ServerProcess(root, store, "--reload") as running:
+        assert httpx.get(running.url + "/id/band-of-outsiders").status_code == 404
+        data = root / "data" / "films.ttl"
+        data.write_text(data.read_text() + 'film:band-of-outsiders a fv:Film ; '
+                                           'rdfs:label "Band of Outsiders"@en .\n')
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                page = httpx.get(running.url + "/id/band-of-outsiders")
+            except httpx.HTTPError:  # a connection cut at the switch
+                continue
+            if page.status_code == 200:
+                break
+            time.sleep(0.2)
+        assert page.status_code == 200 and "<h1>Band of Outsiders</h1>" in page.text
+        assert "x-seccoop-stale" not in page.headers
+        # A broken file: the last good build keeps serving, marked stale.
+        data.write_text(data.read_text() + "film:broken a\n")
+        time.sleep(2.5)
+        kept = httpx.get(running.url + "/id/band-of-outsiders")
+        assert kept.status_code == 200 and kept.headers["x-seccoop-stale"] == "true"

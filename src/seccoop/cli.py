@@ -543,8 +543,11 @@ def _settings_options(command):
 
 @cli.command()
 @_settings_options
+@click.option("--reload", is_flag=True,
+              help="Rebuild when the project's files change and serve the new build (one "
+                   "HTTP worker). Without it, responses say X-Seccoop-Stale once they change.")
 @pass_ctx
-def serve(ctx, **options):
+def serve(ctx, reload, **options):
     """Serve the SPARQL endpoint and the linked-data web pages.
 
     Read-only; SERVICE and LOAD are refused; every query is bounded by --timeout
@@ -562,7 +565,7 @@ def serve(ctx, **options):
     ctx.open_store()  # builds first when stale, with the CLI's messages on failure
     with user_errors():
         run(settings, ctx.project, ctx.store_dir,
-            announce=lambda line: click.echo(line, err=False))
+            announce=lambda line: click.echo(line, err=False), reload=reload)
 
 
 # --- export commands ---
