@@ -2,7 +2,7 @@
 
 The public Python API::
 
-    >>> from seccoop import open_store
+    >>> from seccoop import PREFIXES, open_store
     >>> store = open_store()                       # builds on first use, then opens read-only
     >>> bool(store.query("ASK { GRAPH ?g { ?forum a sc:Forum } }", prefixes=PREFIXES))
     True
