@@ -148,14 +148,16 @@ def inferred_option(command):
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="seccoop")
 @click.option("--project", envvar="SECCOOP_PROJECT", metavar="DIR",
-              help="Folder holding ontology/, data/ and queries/ [env: SECCOOP_PROJECT; "
-                   "default: the packaged graph].")
+              help="Folder holding ontology/, data/ and queries/ (and seccoop.toml) "
+                   "[env: SECCOOP_PROJECT; default: the project the working directory is in, "
+                   "else the packaged graph].")
 @click.option("--store", envvar="SECCOOP_STORE", metavar="DIR",
               help="Store directory [env: SECCOOP_STORE; default: in the user's cache].")
 @click.pass_context
 def cli(ctx, project, store):
-    """A knowledge graph of regional security cooperation, from China's National Defense
-    in 2008: query it with SPARQL, serve it, reason over it.
+    """Query a knowledge graph with SPARQL, serve it, publish it, reason over it: your
+    project's (seccoop init starts one) or the packaged graph of regional security
+    cooperation, from China's National Defense in 2008.
 
     Example: seccoop query "SELECT ?forum WHERE { ?forum a sc:Forum }"
     """
