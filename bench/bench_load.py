@@ -11,7 +11,7 @@ one general, one express lane for queries not yet seen to be slow). Then, at onc
 
 Prints the figures of both kinds; exits 1 when a cheap query was not answered 200.
 ``--vary-runaways`` gives every runaway a new text too (an attacker who knows the express
-lane): each then costs one express budget, and cheap queries wait behind them.
+lane), in turn a new comment, constant, variable names or pattern (a new shape).
 
     python bench/bench_load.py
     python bench/bench_load.py --duration 20 --runaways 20 --cheap 8
@@ -55,11 +55,20 @@ def start_server(store: Path, timeout: float) -> tuple[subprocess.Popen, str]:
     raise SystemExit("seccoop serve never answered")
 
 
+def varied(number: int, sent: int) -> str:
+    """The runaway spelt anew: a comment, a constant, variable names, or a new pattern."""
+    tag = f"{number}_{sent}"
+    return [f"{RUNAWAY} # runaway {tag}",
+            RUNAWAY.replace("}", f"FILTER(?c != 'x{tag}') }}"),
+            RUNAWAY.replace("?a", f"?a{tag}").replace("?i", f"?i{tag}"),
+            RUNAWAY.replace("}", f"FILTER(?b != <urn:x:{tag}>) }}")][sent % 4]
+
+
 async def runaway_client(url: str, stop: float, number: int, vary: bool, tally: dict) -> None:
     async with httpx.AsyncClient(timeout=120) as client:
         sent = 0
         while time.monotonic() < stop:
-            query = RUNAWAY + (f" # runaway {number}.{sent}" if vary else "")
+            query = varied(number, sent) if vary else RUNAWAY
             sent += 1
             reply = await client.get(url + "/sparql", params={"query": query})
             tally[reply.status_code] = tally.get(reply.status_code, 0) + 1

@@ -28,9 +28,9 @@ def engine_runs(monkeypatch) -> list[bool]:
     runs: list[bool] = []
     real_run = Closure.run
 
-    def counted(self: Closure) -> None:
+    def counted(self: Closure, progress=None) -> None:
         runs.append(self.why is not None)
-        real_run(self)
+        real_run(self, progress)
 
     monkeypatch.setattr(Closure, "run", counted)
     return runs

@@ -165,3 +165,85 @@ def test_server_click_on_a_network_node_opens_its_page(page, server):
     page.locator(f"svg.seccoop-network g.node[data-iri='{SCR}indonesia'] circle").click()
     page.wait_for_url("**/id/indonesia")
     assert "Indonesia" in page.locator("h1").first.inner_text()
+
+
+# --- readable pictures: the boxes Chromium lays out ------------------------------------------
+
+TEXT_BOXES = """(svg) => {
+    // Each <text>'s getBBox(), mapped into the picture's own coordinates (rotations included).
+    const root = svg.getScreenCTM().inverse();
+    return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
+        const b = t.getBBox(), m = root.multiply(t.getScreenCTM());
+        const pts = [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height],
+                     [b.x + b.width, b.y + b.height]].map(([x, y]) => new DOMPoint(x, y).matrixTransform(m));
+        const xs = pts.map(p => p.x), ys = pts.map(p => p.y);
+        return [t.textContent, Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+    }); }"""
+
+
+def browser_collisions(page, selector: str) -> tuple[int, list]:
+    boxes = page.locator(selector).first.evaluate(TEXT_BOXES)
+    slack = 0.5  # sub-pixel rounding of glyph boxes
+    hits = [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a[1] + slack < b[3] and b[1] + slack < a[3] and a[2] + slack < b[4] and b[2] + slack < a[4]]
+    return len(boxes), hits
+
+
+@pytest.mark.parametrize("name", ["network", "china", "timeline"])
+def test_no_labels_overlap_in_chromium(page, site, name):
+    page.goto(site + f"{name}.html")
+    count, hits = browser_collisions(page, "svg")
+    assert count > 40
+    assert hits == []
+
+
+@pytest.fixture(scope="module")
+def desktop(browser):
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    yield tab
+    tab.close()
+
+
+MARKS = """(svg) => [...svg.querySelectorAll('g.event')].map(g => {
+    const mark = g.querySelector('a > circle, a > path, g > circle, g > path').getBoundingClientRect();
+    return [g.dataset.iri, g.dataset.date, mark.left, mark.right, mark.width]; })"""
+
+
+def test_home_timeline_fits_1280_px(desktop, server, artifacts):
+    desktop.goto(server + "/")
+    svg = desktop.locator("svg.seccoop-timeline").first
+    width = desktop.evaluate("window.innerWidth")
+    marks = svg.evaluate(MARKS)
+    assert len(marks) >= 12 and any(date for _, date, *_ in marks)
+    for iri, date, left, right, size in marks:
+        assert size > 0 and 0 <= left and right <= width, (iri, date, left, right, width)
+    box = svg.evaluate("s => { const c = s.parentElement; return [c.scrollWidth, c.clientWidth]; }")
+    assert box[0] <= box[1], f"the timeline's box scrolls sideways: {box}"
+    undated = desktop.locator("svg.seccoop-timeline text", has_text="date not given").first
+    edge = undated.bounding_box()
+    assert edge["x"] + edge["width"] <= width
+    count, hits = browser_collisions(desktop, "svg.seccoop-timeline")
+    assert count > 40 and hits == []
+
+
+def test_screenshots_of_the_pictures(browser, site, server, artifacts):
+    """The home timeline, the whole network, China's neighbourhood and the ontology diagram
+    at 1280 and 360 px, for a person to look at."""
+    pages = {"home-timeline": (server + "/", "timeline"), "network": (site + "network.html", "network"),
+             "neighbourhood-china": (server + "/id/china", "network"),
+             "ontology": (server + "/ontology", "ontology")}
+    for width in (1280, 360):
+        tab = browser.new_page(viewport={"width": width, "height": 900})
+        for name, (url, kind) in pages.items():
+            tab.goto(url)
+            svg = tab.locator(f"svg.seccoop-{kind}").first
+            box = tab.locator(f"svg.seccoop-{kind} >> xpath=..").first  # what scrolls, if anything
+            box.scroll_into_view_if_needed()
+            edge = box.bounding_box()
+            assert edge["x"] >= 0 and edge["x"] + edge["width"] <= width, (name, width, edge)
+            # Scaled to fit where there is room; on a phone at least 720 px wide, to scroll.
+            assert svg.bounding_box()["width"] >= min(width - 40, 720), (name, width)
+            png = box.screenshot()
+            (artifacts / f"pictures-{name}-{width}.png").write_bytes(png)
+            assert colours(tab, png) > 8
+        tab.close()

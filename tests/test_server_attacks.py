@@ -25,9 +25,13 @@ import pytest
 
 from server_support import Listener, ServerProcess, make_project
 
+from seccoop.server import pool
+
 CROSS_PRODUCT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY RAND() LIMIT 1"
 # Counts a three-way cross product without holding it: runs for ever in constant memory.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+# Query processes of a default server: one general, one express lane, and the lane's spares.
+PROCESSES = 2 + pool.EXPRESS_SPARES
 
 
 class Server(ServerProcess):
@@ -103,7 +107,7 @@ def test_memory_hungry_query_is_stopped_and_the_server_shrinks_back(server):
     assert reply.status_code == 503, reply.text
     assert "128 MB" in reply.text and "--max-query-memory" in reply.text
     assert time.monotonic() - started < 3  # stopped by the memory limit, not the timeout
-    assert wait_for(lambda: len(server.worker_pids()) == 2, 10)
+    assert wait_for(lambda: len(server.worker_pids()) == PROCESSES, 10)
     assert server.query("ASK { ?s ?p ?o }").status_code == 200
     after = tree_rss(server.proc.pid)
     assert after < before + 64 * 2**20, (before, after)
@@ -120,12 +124,57 @@ def test_reply_byte_cap(project, store_dir):
 # --- query processes --------------------------------------------------------------------------
 
 def test_killed_idle_query_process_then_next_query_answers(server):
-    assert wait_for(lambda: len(server.worker_pids()) == 2, 10)
+    assert wait_for(lambda: len(server.worker_pids()) == PROCESSES, 10)
     for pid in server.worker_pids():
         os.kill(pid, signal.SIGKILL)
     reply = server.query("SELECT ?s WHERE { ?s a ?c } LIMIT 1 # after a kill")
     assert reply.status_code == 200, reply.text
-    assert wait_for(lambda: len(server.worker_pids()) == 2, 10)
+    assert wait_for(lambda: len(server.worker_pids()) == PROCESSES, 10)
+
+
+def varied_runaway(number: int, sent: int) -> str:
+    """A runaway spelt anew each time, the ways an attacker who knows the express lane
+    would: a comment, a constant, variable names, or a pattern of its own (a new shape)."""
+    tag = f"{number}_{sent}"
+    return [f"{RUNAWAY} # runaway {tag}",
+            RUNAWAY.replace("}", f"FILTER(?c != 'x{tag}') }}"),
+            RUNAWAY.replace("?a", f"?a{tag}").replace("?i", f"?i{tag}"),
+            RUNAWAY.replace("}", f"FILTER(?b != <urn:x:{tag}>) }}")][sent % 4]
+
+
+def test_runaways_with_new_texts_do_not_starve_fresh_queries(server):
+    """Clients that give every runaway a text never seen before: spelt-anew copies of a known
+    runaway are served after fresh queries, and a new shape costs the express lane one short
+    CPU budget (a started spare takes over the lane when it is cut), so fresh small queries
+    are still answered, all of them."""
+    stop = time.monotonic() + 6
+    answered: list[tuple[int, float]] = []
+
+    def runaway(number: int) -> None:
+        with httpx.Client(timeout=30) as client:
+            sent = 0
+            while time.monotonic() < stop:
+                sent += 1
+                client.get(server.url + "/sparql", params={"query": varied_runaway(number, sent)})
+
+    def cheap(number: int) -> None:
+        with httpx.Client(timeout=30) as client:
+            sent = 0
+            while time.monotonic() < stop:
+                sent += 1
+                started = time.monotonic()
+                reply = client.get(server.url + "/sparql", params={
+                    "query": f"SELECT ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {number * 1000 + sent}"})
+                answered.append((reply.status_code, time.monotonic() - started))
+
+    threads = [threading.Thread(target=runaway, args=(n,)) for n in range(8)]
+    threads += [threading.Thread(target=cheap, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answered) > 10
+    assert all(status == 200 for status, _ in answered), answered
 
 
 def test_runaways_are_stopped_and_fresh_queries_still_answer(server):
@@ -159,7 +208,7 @@ def test_exhausted_file_handles_then_recovery(project, store_dir):
             assert running.worker_pids() == set()  # no handle for a pipe: none could start
         finally:
             resource.prlimit(running.proc.pid, resource.RLIMIT_NOFILE, (soft, hard))
-        assert wait_for(lambda: len(running.worker_pids()) == 2, 15)  # retried, not given up
+        assert wait_for(lambda: len(running.worker_pids()) == PROCESSES, 15)  # retried, not given up
         assert running.query("ASK { ?s ?p 'after exhaustion' }").status_code == 200
         assert "Too many open files" in running.text()
 

@@ -174,15 +174,25 @@ def test_large_inputs_report_progress_up_to_the_total(proj, tmp_path):
                     f"\"{i:08d} {'abcdefgh' * (i % 7)}\" .\n" for i in range(200_000))
     big = proj.data_dir / "big.nt.gz"
     big.write_bytes(gzip.compress(lines.encode()))
-    seen: list[tuple[int, int]] = []
-    report = build(proj, tmp_path / "store", reason=False,
-                   progress=lambda done, total: seen.append((done, total)))
+    seen: list[tuple[int, int, str]] = []
+    report = build(proj, tmp_path / "store",
+                   progress=lambda done, total, phase: seen.append((done, total, phase)))
     assert report.graphs[GRAPH_BASE + "data/big.nt.gz"] == 200_000
-    total = seen[-1][1]
+    loading = [(done, total) for done, total, phase in seen if phase == "loading"]
+    total = loading[-1][1]
     assert total > 8_000_000  # large enough for the bar, though the file is small on disk
-    positions = [done for done, _ in seen]
+    positions = [done for done, _ in loading]
     assert positions == sorted(positions) and positions[-1] == total
     assert len(set(positions)) > 3  # reported while reading, not only per file
+    # Every phase after loading reports too, in order, each up to its own total.
+    phases = list(dict.fromkeys(phase for _, _, phase in seen))
+    assert phases == ["loading", "reading for reasoning", "reasoning", "writing inferences",
+                      "checking consistency"], phases
+    for name in phases[2:]:
+        done, total, _ = [entry for entry in seen if entry[2] == name][-1]
+        assert done == total > 0, (name, done, total)
+    reasoning = [done for done, _, phase in seen if phase == "reasoning"]
+    assert reasoning[-1] >= 200_000  # every asserted triple went through the engine
 
 
 def test_build_or_reuse_reports_a_failed_rebuild_and_keeps_the_previous(tmp_path):

@@ -179,24 +179,34 @@ def _run_build(ctx: Context, *, force: bool, quiet: bool, reason: bool = True,
 
 
 class _progress_bar:
-    """A progress bar that appears only for large inputs (over 8 MB)."""
+    """One bar per phase of a build (loading, reading for reasoning, reasoning, writing,
+    consistency), shown only when the sources are large (over 8 MB)."""
 
     def __init__(self):
         self._bar = None
+        self._phase = ""
+        self._large = False
 
-    def __call__(self, done: int, total: int):
+    def __call__(self, done: int, total: int, phase: str = "loading"):
         from .store import PROGRESS_THRESHOLD
 
-        if total < PROGRESS_THRESHOLD:
+        if phase == "loading":
+            self._large = self._large or total >= PROGRESS_THRESHOLD
+        if not self._large:
             return
-        if self._bar is None:
-            self._bar = click.progressbar(length=total, label="loading", file=sys.stderr)
+        if phase != self._phase:
+            self.close()
+            self._bar = click.progressbar(length=max(total, 1), label=phase, file=sys.stderr)
             self._bar.__enter__()
+            self._phase = phase
+        assert self._bar is not None
+        self._bar.length = max(total, done, 1)  # the reasoning's total grows as it derives
         self._bar.update(done - self._bar.pos)
 
     def close(self):
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
+            self._bar = None
 
 
 @cli.command()
@@ -557,7 +567,7 @@ def serve(ctx, reload, **options):
 
     Example: seccoop serve --port 8000 --cors
     """
-    from .server import run
+    from .server.run import run
     from .settings import Settings
 
     try:

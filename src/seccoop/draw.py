@@ -445,7 +445,8 @@ def html_page(svg: str, title: str) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{escape(title)}</title>\n<style>body{{font-family:sans-serif;margin:1em}}"
             ".picture{overflow:auto;border:1px solid #ddd}</style>\n</head>\n<body>\n"
-            f"<h1>{escape(title)}</h1>\n<div class=\"picture\">\n{svg}</div>\n</body>\n</html>\n")
+            f"<main>\n<h1>{escape(title)}</h1>\n<div class=\"picture\">\n{svg}</div>\n</main>\n</body>\n"
+            "</html>\n")
 
 
 def picture(store: ox.Store, kind: str, link: Link = iri_link, *, around: str | None = None,

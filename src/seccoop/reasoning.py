@@ -24,7 +24,8 @@ Importing this module imports pyoxigraph only (no rdflib), to keep the CLI start
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import PurePath
+import tempfile
+from pathlib import Path, PurePath
 from typing import IO, Any, Callable, Iterable, Mapping, Union, cast
 
 import pyoxigraph as ox
@@ -39,6 +40,8 @@ Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
 OWL_CHAIN = "http://www.w3.org/2002/07/owl#propertyChainAxiom"
+WRITE_SLICE = 200_000  # inferred triples written per N-Quads text
+READ_BLOCK = 64 * 2**20  # bytes of N-Triples handed to the engine at a time
 
 
 # ----- store <-> engine ---------------------------------------------------------------------
@@ -58,30 +61,75 @@ def _asserted_graphs(store: ox.Store, inferred: ox.NamedNode) -> list:
                                   if g != inferred and not is_inferred_graph(g)]
 
 
-GraphReader = Callable[[ox.NamedNode], Union[str, None]]
+GraphReader = Callable[[ox.NamedNode, Path], bool]
+"""Writes a named graph's triples to a path as N-Triples (any syntax-level form: the text
+is made canonical on the way in); False when it cannot, and the store's dump is used."""
 
 
 def load_closure(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None,
-                 record: bool = False, read_graph: GraphReader | None = None) -> Closure:
+                 record: bool = False, read_graph: GraphReader | None = None,
+                 progress: Callable[[int, int, str], None] | None = None) -> Closure:
     """Run the OWL 2 RL engine over every graph of ``store`` except the inferred one.
 
     The store is read as N-Triples text (per-quad Python iteration is slow), so terms stay
-    in their canonical N-Triples form.  ``read_graph`` may supply a named graph's text from
-    a cheaper source (see :func:`stored_ntriples`); when it returns None the graph is dumped.
+    in their canonical N-Triples form; each graph goes through a scratch file, handed to the
+    engine in blocks, so that no graph's whole text is ever in memory. ``read_graph`` may
+    supply a named graph from a cheaper source (see :func:`stored_ntriples`).
+    ``progress(done, total, phase)`` hears how reading and reasoning go.
 
     >>> c = load_closure(ox.Store())
     >>> len(c.derived)
     0
     """
     closure = Closure(record=record)
-    for graph in _asserted_graphs(store, inferred_graph_or_default(inferred_graph)):
-        text = read_graph(graph) if read_graph is not None and graph != ox.DefaultGraph() else None
-        if text is None:
-            text = _decoded(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph))
-        closure.add_ntriples(text)
-        del text  # one graph's text at a time: the big graph's may be gigabytes
-    closure.run()
+    report = _phase(progress, "reading for reasoning")
+    with tempfile.TemporaryDirectory(prefix="seccoop-closure-") as work:
+        scratch = Path(work, "graph.nt")
+        for graph in _asserted_graphs(store, inferred_graph_or_default(inferred_graph)):
+            if (read_graph is None or graph == ox.DefaultGraph()
+                    or not _add_reread(closure, read_graph, graph, scratch, report)):
+                store.dump(output=str(scratch), format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                for block in _blocks(scratch, report):
+                    closure.add_ntriples(block)
+            scratch.unlink(missing_ok=True)
+    closure.run(progress=_phase(progress, "reasoning"))
     return closure
+
+
+def _phase(progress, name: str):
+    """``progress`` as a two-argument callback for one phase of a long job (or None)."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(done, total, name)
+
+
+def _add_reread(closure: Closure, read_graph: GraphReader, graph: ox.NamedNode,
+                scratch: Path, report) -> bool:
+    # A block the store would write differently (blank nodes) stops the reread: the blocks
+    # added so far hold triples the dump has too, which the engine then finds known.
+    if not read_graph(graph, scratch):
+        return False
+    for block in _blocks(scratch, report):
+        text = canonical_ntriples(block)
+        if text is None:
+            return False
+        closure.add_ntriples(text)
+    return True
+
+
+def _blocks(path: Path, report=None):
+    """The text of an N-Triples file in blocks of whole lines (``report(bytes read, size)``)."""
+    size = path.stat().st_size
+    with open(path, "rb") as lines:
+        while True:
+            block = lines.read(READ_BLOCK)
+            if not block:
+                return
+            if not block.endswith(b"\n"):
+                block += lines.readline()
+            if report is not None:
+                report(lines.tell(), size)
+            yield block.decode()
 
 
 def stored_ntriples(source: bytes | IO[bytes] | PurePath, fmt: ox.RdfFormat,
@@ -103,7 +151,12 @@ def stored_ntriples(source: bytes | IO[bytes] | PurePath, fmt: ox.RdfFormat,
     quads = (ox.parse(path=str(source), format=fmt, base_iri=base_iri, without_named_graphs=True)
              if isinstance(source, PurePath) else
              ox.parse(source, fmt, base_iri=base_iri, without_named_graphs=True))
-    text = _decoded(ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES))
+    return canonical_ntriples(_decoded(ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES)))
+
+
+def canonical_ntriples(text: str) -> str | None:
+    """N-Triples text as pyoxigraph serialised it, in the form a store dumps it (typed
+    literals canonical), or None when it holds blank nodes (a store renames them)."""
     if "_:" in text:  # also in a literal or IRI: then the dump is merely not saved
         return None
     if '"^^<' not in text:
@@ -159,7 +212,8 @@ def materialise(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None) 
     return write_inferred(store, load_closure(store, inferred_graph=graph), graph)
 
 
-def write_inferred(store: ox.Store, closure: Closure, graph: ox.NamedNode) -> int:
+def write_inferred(store: ox.Store, closure: Closure, graph: ox.NamedNode, *,
+                   progress: Callable[[int, int, str], None] | None = None) -> int:
     """Replace ``graph`` by the non-trivial derived triples of a run ``closure``; their count.
 
     :func:`materialise` in two steps, for a caller that keeps the closure (the build checks
@@ -172,10 +226,14 @@ def write_inferred(store: ox.Store, closure: Closure, graph: ox.NamedNode) -> in
     triples = inferred_triples(closure)
     store.clear_graph(graph)
     store.add_graph(graph)
-    if triples:
-        terms, g = closure.terms, str(graph)
-        text = "".join([f"{terms[s]} {terms[p]} {terms[o]} {g} .\n" for s, p, o in triples])
+    terms, g = closure.terms, str(graph)
+    # In slices: the text of a whole large closure would cost more than the closure itself.
+    for start in range(0, len(triples), WRITE_SLICE):
+        text = "".join([f"{terms[s]} {terms[p]} {terms[o]} {g} .\n"
+                        for s, p, o in triples[start:start + WRITE_SLICE]])
         store.bulk_extend(ox.parse(text, ox.RdfFormat.N_QUADS, rename_blank_nodes=False))
+        if progress is not None:
+            progress(min(start + WRITE_SLICE, len(triples)), len(triples), "writing inferences")
     return len(triples)
 
 

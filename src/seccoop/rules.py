@@ -94,6 +94,9 @@ def literal_value(term: str) -> str:
     return term[1:term.rindex('"')]
 
 
+PROGRESS_EVERY = 100_000  # triples processed between two progress reports
+
+
 class Closure:
     """Triples as interned ints, two indexes per predicate, and a worklist of rule triggers.
 
@@ -277,20 +280,30 @@ class Closure:
         return items
 
     # ----- the fixpoint --------------------------------------------------------------------
-    def run(self) -> None:
-        """Evaluate all rules to a fixpoint (semi-naive: each triple triggers joins once)."""
+    def run(self, progress=None) -> None:
+        """Evaluate all rules to a fixpoint (semi-naive: each triple triggers joins once).
+
+        ``progress(done, total)`` is called every ``PROGRESS_EVERY`` triples: ``done`` were
+        processed, ``total`` is that plus those waiting (it grows as triples are derived)."""
         # Lists are read from the asserted triples: eq-rep may later add rdf:first copies
         # of list cells, which must not change what a list means.
         self._first = {n: min(v) for n, v in self.out.get(self.FIRST, {}).items()}
         self._rest = {n: min(v) for n, v in self.out.get(self.REST, {}).items()}
         self._datatype_literals()
         queue, generic, handlers = self.queue, self._on_any, self._handlers
+        done = 0
         while queue:
-            s, p, o = queue.pop()
-            generic(s, p, o)
-            h = handlers.get(p)
-            if h is not None:
-                h(s, p, o)
+            # Between reports, the same loop as without them: this is the engine's hot path.
+            batch = min(len(queue), PROGRESS_EVERY)
+            for _ in range(batch):
+                s, p, o = queue.pop()
+                generic(s, p, o)
+                h = handlers.get(p)
+                if h is not None:
+                    h(s, p, o)
+            done += batch
+            if progress is not None:
+                progress(done, done + len(queue))
 
     def _datatype_literals(self) -> None:
         """dt-type2 once for literals in the input (as owlrl does), with datatype subsumption."""

@@ -184,6 +184,36 @@ def _iter_tokens(text: str):
         position = end
 
 
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+
+
+def shape(text: str) -> int:
+    """A digest of what ``text`` asks, not of how it is spelt: comments, spacing and keyword
+    case dropped, variables and blank-node labels numbered by first use, string and number
+    constants blanked (IRIs and prefixed names kept). Texts that differ only in those ways
+    usually cost the same to evaluate, so a server can judge them as one class.
+
+    >>> shape("SELECT ?a { ?a ?b 'x' } LIMIT 5 # one") == shape("select ?z {?z ?y 'q'} limit 9")
+    True
+    >>> shape("SELECT ?a { ?a ?b ?c }") == shape("SELECT ?a { ?a ?b ?a }")
+    False
+    """
+    names: dict[str, str] = {}
+    parts = []
+    for token in _iter_tokens(text):
+        first = token[0]
+        if first in "?$" or token.startswith("_:"):
+            token = names.setdefault(token[1:] if first in "?$" else token, f"?{len(names)}")
+        elif first in "'\"":
+            token = "'"
+        elif _NUMBER.match(token):
+            token = "0"
+        elif ":" not in token:
+            token = token.upper()
+        parts.append(token)
+    return hash("\x00".join(parts))
+
+
 def update_operation(text: str) -> str | None:
     """The update operation ``text`` starts with (``LOAD``, ``INSERT``...), else None.
 

@@ -50,7 +50,7 @@ PROGRESS_THRESHOLD = 8_000_000  # bytes on disk above which loading reports its 
 
 _OX_FORMATS = formats.SOURCE_SYNTAXES
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int, str], None]  # (done, total, phase): loading, reasoning...
 
 
 @dataclass
@@ -283,11 +283,12 @@ def _load_sources(store: ox.Store, project: Project, files: list[Path],
     sizes = [text_size(f) for f in files]
     total, done = sum(sizes), 0
     for path, size in zip(files, sizes):
-        report = (lambda position, base=done: progress(base + position, total)) if progress else None
+        report = ((lambda position, base=done: progress(base + position, total, "loading"))
+                  if progress else None)
         load_file(store, project, path, report)
         done += size
         if progress:
-            progress(done, total)
+            progress(done, total, "loading")
 
 
 def _count_graphs(store: ox.Store, largest: ox.NamedNode | None = None) -> dict[str, int]:
@@ -305,17 +306,22 @@ def _count_graphs(store: ox.Store, largest: ox.NamedNode | None = None) -> dict[
 
 
 def _reason(store: ox.Store, report: BuildReport, allow_inconsistent: bool,
-            project: Project, files: list[Path]) -> None:
+            project: Project, files: list[Path], progress: Progress | None) -> None:
     from . import consistency, reasoning
 
     # One closure serves both steps; consistency re-runs it (with records) only to explain.
     read = _source_reader(project, files, report.path)
     inferred = ox.NamedNode(project.config.inferred_graph)
-    closure = reasoning.load_closure(store, inferred_graph=inferred, read_graph=read)
-    report.inferred = reasoning.write_inferred(store, closure, inferred)
+    closure = reasoning.load_closure(store, inferred_graph=inferred, read_graph=read,
+                                     progress=progress)
+    report.inferred = reasoning.write_inferred(store, closure, inferred, progress=progress)
     report.reasoned = True
+    if progress:
+        progress(0, 1, "checking consistency")
     report.inconsistencies = consistency.find_inconsistencies(
         store, inferred_graph=inferred, closure=closure)
+    if progress:
+        progress(1, 1, "checking consistency")
     if report.inconsistencies and not allow_inconsistent:
         raise InconsistentGraphError(report.inconsistencies)
 
@@ -324,27 +330,29 @@ _REREAD_KINDS = {"turtle", "ntriples", "rdfxml"}  # triple syntaxes: a file is o
 
 
 def _source_reader(project: Project, files: list[Path],
-                   build_dir: Path) -> Callable[[ox.NamedNode], str | None]:
-    """The reasoner's source of a file's triples: the file itself, parsed again, while it is
-    unchanged since loading began (see :func:`seccoop.reasoning.stored_ntriples`)."""
-    from .reasoning import stored_ntriples
-
+                   build_dir: Path) -> Callable[[ox.NamedNode, Path], bool]:
+    """The reasoner's source of a file's triples: the file itself, parsed again into
+    ``target`` as N-Triples, while it is unchanged since loading began (see
+    :func:`seccoop.reasoning.stored_ntriples`)."""
     by_graph = {project.graph_iri(f): f for f in files if rdf_kind(f) in _REREAD_KINDS}
     # The build folder got its store just before loading, its mtime from the same clock as
     # the files': a file modified since may differ from what the store holds.
     loading_began = build_dir.stat().st_mtime_ns
 
-    def read(graph: ox.NamedNode) -> str | None:
+    def read(graph: ox.NamedNode, target: Path) -> bool:
         path = by_graph.get(graph.value)
-        if path is None:
-            return None
-        fmt = _ox_format(path)
+        if path is None or path.stat().st_mtime_ns >= loading_began:
+            return False
+        fmt, base = _ox_format(path), graph.value
         if path.suffix == ".gz":
             with gzip.open(path, "rb") as source:
-                text = stored_ntriples(cast(IO[bytes], source), fmt, graph.value)
+                quads = ox.parse(cast(IO[bytes], source), fmt, base_iri=base,
+                                 without_named_graphs=True)
+                ox.serialize(quads, str(target), ox.RdfFormat.N_TRIPLES)
         else:
-            text = stored_ntriples(path, fmt, graph.value)
-        return text if path.stat().st_mtime_ns < loading_began else None
+            quads = ox.parse(path=str(path), format=fmt, base_iri=base, without_named_graphs=True)
+            ox.serialize(quads, str(target), ox.RdfFormat.N_TRIPLES)
+        return path.stat().st_mtime_ns < loading_began
     return read
 
 
@@ -412,7 +420,7 @@ def _fill(tmp: Path, project, files, reason, allow_inconsistent, progress) -> Bu
         _load_sources(store, project, files, progress)
         report = BuildReport(tmp, True)
         if reason:
-            _reason(store, report, allow_inconsistent, project, files)
+            _reason(store, report, allow_inconsistent, project, files, progress)
         biggest = max(files, key=lambda f: f.stat().st_size, default=None)
         report.graphs = _count_graphs(store, biggest and ox.NamedNode(project.graph_iri(biggest)))
         store.flush()

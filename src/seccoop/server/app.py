@@ -344,7 +344,7 @@ async def _run_for_page(server: Server, sparql, base: str) -> tuple[ResultView |
     job = (sparql.query, "json", "ntriples", sparql.inferred, *sparql.dataset,
            server.settings.max_rows, base)
     try:
-        (status, kind, _rows, truncated, body), _path = await server.runner.run(job)
+        (status, kind, _rows, truncated, body), _path = await server.runner.run(job, verdict.shape)
     except QueryTimeout as error:
         return None, f"query stopped: {error}", 503
     except QueryCrashed as error:

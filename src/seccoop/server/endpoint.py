@@ -141,14 +141,15 @@ async def sparql_endpoint(request: Request) -> Response:
         if len(location) <= LOCATION_LIMIT:
             return RedirectResponse(location, 303)
         return await request.app.state.answer_on_query_page(server, sparql)
-    return await _run(request, server, sparql, result_fmt, graph_fmt)
+    return await _run(request, server, sparql, result_fmt, graph_fmt, verdict.shape)
 
 
-async def _run(request, server, sparql: SparqlRequest, result_fmt, graph_fmt) -> Response:
+async def _run(request, server, sparql: SparqlRequest, result_fmt, graph_fmt,
+               shape: int | None) -> Response:
     job = (sparql.query, result_fmt, graph_fmt, sparql.inferred, *sparql.dataset,
            server.settings.max_rows, endpoint_url(server.settings))
     try:
-        (status, kind, rows, truncated, body), path = await server.runner.run(job)
+        (status, kind, rows, truncated, body), path = await server.runner.run(job, shape)
     except (QueryTimeout, QueryCrashed) as error:
         return _failure(request, error)
     if status != "ok":
@@ -232,7 +233,7 @@ class SparqlApp:
         job = (query, result_fmt, graph_fmt, sparql.inferred, *sparql.dataset,
                settings.max_rows, endpoint_url(settings))
         try:
-            (status, kind, rows, truncated, body), path = await server.runner.run(job)
+            (status, kind, rows, truncated, body), path = await server.runner.run(job, verdict.shape)
         except (QueryTimeout, QueryCrashed) as error:
             return await _failure(Request(scope, receive), error)(scope, receive, send)
         if status != "ok":

@@ -28,7 +28,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from ..sparqlscan import TooComplex, find_service, update_operation
+from ..sparqlscan import TooComplex, find_service, shape, update_operation
 from .protocol import UPDATE_REFUSED
 CACHE_SIZE = 4096    # verdicts kept: a 20-byte digest and a shared Verdict each
 INLINE_BELOW = 4096  # characters: shorter texts are judged on the event loop (microseconds)
@@ -39,9 +39,11 @@ class Verdict:
     allowed: bool
     status: int = 200
     message: str = ""
+    # sparqlscan.shape of an allowed query: the query pool judges cost by it (texts that
+    # differ only in comments, constants or variable names count as one).
+    shape: int | None = None
 
 
-ALLOWED = Verdict(True)
 _threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sparql-guard")
 _verdicts: OrderedDict[tuple[bytes, tuple], Verdict] = OrderedDict()
 
@@ -80,7 +82,7 @@ def judge(query: str, allow_service: tuple[str, ...] = ()) -> Verdict:
         return Verdict(False, 400, f"{error}; this endpoint runs only queries it has proven "
                                    "free of SERVICE")
     if call is None:
-        return ALLOWED
+        return Verdict(True, shape=shape(query))
     if not call.endpoint.startswith("<"):
         return Verdict(False, 400, f"SERVICE {call.endpoint} (a variable or prefixed-name "
                                    "endpoint) is refused: this endpoint makes no outbound requests")

@@ -40,7 +40,14 @@ from ..errors import QueryCrashed, QueryRefused, QueryTimeout
 HEADER = struct.Struct("!I")
 START_TIMEOUT = 30.0       # seconds a new query process may take to open the store
 RESPAWN_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)  # back-off between failed starts (last repeats)
-SLOW_MEMORY = 4096         # job hashes remembered as slow (express lane refused)
+SLOW_MEMORY = 4096         # texts and shapes remembered as slow
+EXPRESS_SPARES = 2         # started processes waiting to take over the express lane
+# How a job stands: a text never seen to be slow whose shape was not either is fresh and
+# may use the express lane; a new text of a shape seen slow (a runaway spelt anew) and a
+# text seen slow may not. In the general lane fresh jobs go first, then suspects: a cheap
+# query that happens to share a runaway's shape is not queued behind the runaways.
+FRESH, SUSPECT, SLOW = 0, 1, 2
+CLOCK_TICK = 1.0 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.01
 # Deaths that mean "out of memory" under RLIMIT_AS: the engine aborts when an allocation
 # fails; a failed stack or mmap growth can also end in SIGSEGV or SIGBUS.
 MEMORY_DEATHS = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS)
@@ -65,6 +72,7 @@ class QueryProcess:
         self.proc, self.loop, self.express, self.on_exit = proc, loop, express, on_exit
         self.killed = self.dead = False
         self.isolation, self.memory_limit = "", None
+        self.watch: asyncio.TimerHandle | None = None  # the express lane's CPU check
         stdin, stdout = _pipes(proc)
         self._fd_out = stdin.fileno()
         self._fd_in = stdout.fileno()
@@ -181,15 +189,18 @@ class QueryPool:
     """``size`` query processes over the store at ``store_path``; queries wait for an idle one.
 
     *Lanes.* With two processes or more, one is the express lane: it takes only jobs not
-    yet seen to be slow, and gives each at most ``express_seconds``; a job that overruns
-    that is killed there, remembered as slow and started again in the general lane with
-    what is left of its timeout. A waiting job not known to be slow is served before
-    known-slow ones in the general lane too. So clients sending runaway queries hold the
-    general processes, and fresh cheap queries still get the express one within about
-    ``express_seconds`` (a runaway with a text never seen costs one express budget; its
-    identical copies waiting behind it go to the general lane once it is cut). Jobs are
-    told apart by query text, so a client varying the text of each runaway pays one
-    express budget per variant, and fresh queries then wait behind those.
+    yet seen to be slow, and gives each at most ``express_seconds`` of CPU time; a job that
+    uses more is killed there, remembered as slow and started again in the general lane
+    with what is left of its timeout. CPU, not wall-clock: on a busy machine a cheap job
+    may wait for a core, and must not be taken for a runaway. Jobs are judged by text and
+    by *shape* (:func:`seccoop.sparqlscan.shape`: the text without comments, spacing,
+    constants or variable names), so a runaway spelt anew is a suspect: general lane only,
+    after fresh jobs and before known-slow ones. So
+    clients sending runaway queries hold the general processes, and fresh cheap queries
+    get the express one within about ``express_seconds``, however the runaways are
+    varied: a variant that escapes the shape costs the lane one short budget, and
+    ``EXPRESS_SPARES`` started processes take over the lane at once when a cut kills its
+    process.
 
     *Staying whole.* A process that dies (killed for overrunning, out of memory, killed
     from outside while idle) is replaced at once; a start that fails (no file handles,
@@ -204,12 +215,13 @@ class QueryPool:
         self.network = network  # keep the network (--allow-service): not cut off
         self.max_memory_mb, self.max_bytes = max_memory_mb, max_bytes
         self.express_seconds = express_seconds if express_seconds is not None \
-            else min(0.5, timeout / 4)
+            else min(0.1, timeout / 8)
+        self._spares: list[QueryProcess] = []
         self._idle: list[QueryProcess] = []
-        self._waiters: deque = deque()  # (future, key of the job's query text)
+        self._waiters: deque = deque()  # (future, text key, shape key)
         self._all: set[QueryProcess] = set()
         self._tasks: set[asyncio.Task] = set()
-        self._slow: OrderedDict = OrderedDict()  # hash of a job -> None
+        self._slow: OrderedDict = OrderedDict()  # text or shape key seen slow -> None
         self._closing = False
         self.killed = 0  # processes killed for overrunning; read by tests and /void stats
         self.express_cuts = 0  # jobs moved from the express lane to the general one
@@ -220,6 +232,9 @@ class QueryPool:
         lanes = [self.size > 1] + [False] * (self.size - 1)
         for proc in await asyncio.gather(*(self._spawn(express) for express in lanes)):
             self._release(proc)
+        if self.size > 1:
+            self._spares = list(await asyncio.gather(
+                *(self._spawn(True) for _ in range(EXPRESS_SPARES))))
 
     async def _spawn(self, express: bool) -> QueryProcess:
         proc = await QueryProcess.start(self.store_path, self.max_memory_mb, self.max_bytes,
@@ -237,6 +252,10 @@ class QueryPool:
         if dead not in self._all or self._closing:
             return  # replaced already (it may be reported dead twice), or closing
         self._all.discard(dead)
+        if dead in self._spares:
+            self._spares.remove(dead)
+        elif dead.express:
+            self._promote_spare()
         task = asyncio.get_running_loop().create_task(self._respawn(dead))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -259,36 +278,56 @@ class QueryPool:
                 proc.kill()
                 await proc.reap()
                 return
+            if proc.express and self._lane_served(proc) and len(self._spares) < EXPRESS_SPARES:
+                self._spares.append(proc)  # the lane has a process: wait as a spare
+                return
             self._release(proc)
             return
+
+    def _promote_spare(self) -> None:
+        while self._spares:
+            spare = self._spares.pop(0)
+            if spare.alive():
+                self._release(spare)
+                return
+            self._replace(spare)
+
+    def _lane_served(self, proc: QueryProcess) -> bool:
+        """Whether an express process other than ``proc`` and the spares is running."""
+        return any(p.express and p is not proc and p not in self._spares and p.alive()
+                   for p in self._all)
+
+    def _standing(self, key: int, shape: int) -> int:
+        if key in self._slow:
+            return SLOW
+        return SUSPECT if shape in self._slow else FRESH
 
     def _release(self, proc: QueryProcess) -> None:
         """Hand an idle process to the first waiter it may serve, else keep it idle."""
         if not proc.alive():
             self._died_idle(proc)
             return
-        chosen = None
+        chosen, best = None, SUSPECT if proc.express else SLOW + 1
         for waiter in self._waiters:
-            future, key = waiter
+            future, key, shape = waiter
             # Judged now, not when it began to wait: the first copy of a runaway to be cut
             # in the express lane sends the copies waiting behind it to the general lane.
-            fresh = key not in self._slow
-            if future.done() or (proc.express and not fresh):
+            standing = self._standing(key, shape)
+            if future.done() or standing >= best:
                 continue
-            if fresh or chosen is None:
-                chosen = waiter
-                if fresh:
-                    break
+            chosen, best = waiter, standing
+            if standing == FRESH:
+                break
         if chosen is None:
             self._idle.append(proc)
             return
         self._waiters.remove(chosen)
         chosen[0].set_result(proc)
 
-    def _take_idle(self, fresh: bool) -> QueryProcess | None:
-        # A fresh job prefers a general process, keeping the express one for the next.
+    def _take_idle(self, standing: int) -> QueryProcess | None:
+        # A job prefers a general process, keeping the express one for the next fresh job.
         for proc in sorted(self._idle, key=lambda p: p.express):
-            if proc.express and not fresh:
+            if proc.express and standing != FRESH:
                 continue
             self._idle.remove(proc)
             if proc.alive():
@@ -296,13 +335,13 @@ class QueryPool:
             self._died_idle(proc)
         return None
 
-    async def _acquire(self, deadline: float, key: int) -> QueryProcess:
-        proc = self._take_idle(key not in self._slow)
+    async def _acquire(self, deadline: float, key: int, shape: int) -> QueryProcess:
+        proc = self._take_idle(self._standing(key, shape))
         if proc is not None:
             return proc
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        waiter = (future, key)
+        waiter = (future, key, shape)
         self._waiters.append(waiter)
         try:
             return await asyncio.wait_for(future, max(deadline - loop.time(), 0.001))
@@ -315,25 +354,26 @@ class QueryPool:
                 raise QueryTimeout("every query process stayed busy until the timeout") from None
             raise
 
-    async def run(self, request: tuple) -> tuple[tuple, float]:
+    async def run(self, request: tuple, shape: int | None = None) -> tuple[tuple, float]:
         """Send ``request`` to an idle process: ``(reply, seconds the query took there)``,
-        or QueryTimeout (QueryRefused for memory and size) / QueryCrashed."""
+        or QueryTimeout (QueryRefused for memory and size) / QueryCrashed. ``shape`` is the
+        query's :func:`seccoop.sparqlscan.shape` (the guard has it); without it, the text
+        alone is judged."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
         key = hash(request[0])  # by query text: cheap (str caches its hash), and enough
+        shape = key if shape is None else hash(("shape", shape))
         for attempt in itertools.count():
-            proc = await self._acquire(deadline, key)
-            express_end = loop.time() + self.express_seconds
-            express_cut = proc.express and express_end < deadline
+            proc = await self._acquire(deadline, key, shape)
+            express_cut = proc.express and loop.time() + self.express_seconds < deadline
             try:
-                reply = await self._call(proc, request, express_end if express_cut else deadline,
-                                         express_cut)
+                reply = await self._call(proc, request, deadline, express_cut)
             except QueryTimeout:
-                self._mark_slow(key)  # never again in the express lane
+                self._mark_slow(key, shape)  # never again in the express lane
                 raise
             except _Retry as retry:
                 if retry.slow:
-                    self._mark_slow(key)
+                    self._mark_slow(key, shape)
                 elif attempt >= 2:  # its processes keep dying under it
                     raise QueryCrashed("the query process died") from None
                 if loop.time() >= deadline:
@@ -342,14 +382,17 @@ class QueryPool:
             reply, seconds, cpu = reply
             # By CPU time, not wall-clock: a busy machine does not make a cheap job slow.
             if cpu > self.express_seconds:
-                self._mark_slow(key)
+                self._mark_slow(key, shape)
             return _checked((reply, seconds))
         raise AssertionError("unreachable: itertools.count() never ends")
 
-    async def _call(self, proc: QueryProcess, request: tuple, limit: float,
+    async def _call(self, proc: QueryProcess, request: tuple, deadline: float,
                     express_cut: bool) -> tuple:
         loop = asyncio.get_running_loop()
-        timer = loop.call_at(limit, self._overrun, proc, express_cut)
+        timer = loop.call_at(deadline, self._overrun, proc, False)
+        if express_cut:
+            proc.watch = loop.call_later(self.express_seconds, self._watch, proc,
+                                         _cpu_seconds(proc.pid), deadline)
         try:
             reply = await proc.call(request)
         except (asyncio.IncompleteReadError, OSError) as error:
@@ -373,8 +416,25 @@ class QueryPool:
             raise
         finally:
             timer.cancel()
+            if proc.watch is not None:
+                proc.watch.cancel()
+                proc.watch = None
         self._release(proc)
         return reply
+
+    def _watch(self, proc: QueryProcess, cpu_start: float | None, deadline: float) -> None:
+        """Cut the express job once it has used its CPU budget; look again when it may have."""
+        if not proc.alive():
+            return
+        now = _cpu_seconds(proc.pid)
+        used = self.express_seconds if now is None or cpu_start is None else now - cpu_start
+        left = self.express_seconds - used
+        loop = asyncio.get_running_loop()
+        if left <= CLOCK_TICK / 2:
+            self._overrun(proc, True)
+        elif loop.time() + left < deadline:
+            proc.watch = loop.call_later(max(left, CLOCK_TICK), self._watch, proc, cpu_start,
+                                         deadline)
 
     def _overrun(self, proc: QueryProcess, express_cut: bool) -> None:
         if express_cut:
@@ -383,14 +443,21 @@ class QueryPool:
             self.killed += 1
         proc.kill()
 
-    def _mark_slow(self, key: int) -> None:
-        self._slow[key] = None
-        self._slow.move_to_end(key)
-        if len(self._slow) > SLOW_MEMORY:
+    def _mark_slow(self, key: int, shape: int) -> None:
+        for known in (key, shape):
+            self._slow[known] = None
+            self._slow.move_to_end(known)
+        while len(self._slow) > 2 * SLOW_MEMORY:
             self._slow.popitem(last=False)
 
-    def pids(self) -> list[int]:
-        return sorted(p.pid for p in self._all)
+    def pids(self, *, lane: str | None = None) -> list[int]:
+        """Process ids of the query processes (``lane="express"``: the one serving that lane
+        now, ``"general"``, or ``"spare"``)."""
+        def lane_of(proc: QueryProcess) -> str:
+            if proc in self._spares:
+                return "spare"
+            return "express" if proc.express else "general"
+        return sorted(p.pid for p in self._all if lane is None or lane_of(p) == lane)
 
     async def close(self) -> None:
         self._closing = True
@@ -401,6 +468,16 @@ class QueryPool:
         for proc in list(self._all):
             await proc.reap()
         self._all.clear()
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far (Linux ``/proc``), else None."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) * CLOCK_TICK
 
 
 class _Retry(Exception):
@@ -467,7 +544,7 @@ class QueryRunner:
         self.proven_runs = 0   # jobs answered in-process (tests, diagnostics)
         self.demoted = 0       # proven jobs forgotten after a costly in-process run
 
-    async def run(self, job: tuple) -> tuple[tuple, str]:
+    async def run(self, job: tuple, shape: int | None = None) -> tuple[tuple, str]:
         key = job if job[4] is None and job[5] is None else _hashable(job)
         reply = self.results.get(key)
         if reply is not None:
@@ -477,7 +554,7 @@ class QueryRunner:
             if reply[0] == "ok":
                 self.results.put(key, reply, len(job[0]))
             return reply, "proven"
-        reply, seconds = await self.pool.run(job)
+        reply, seconds = await self.pool.run(job, shape)
         if reply[0] == "ok" and not NONDETERMINISTIC.search(job[0]):
             self.results.put(key, reply, len(job[0]))
             if seconds < self.trust_below and not reply[3]:
