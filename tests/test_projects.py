@@ -293,3 +293,22 @@ def test_serve_reload_switches_to_the_new_build(tmp_path):
         time.sleep(2.5)
         kept = httpx.get(running.url + "/id/band-of-outsiders")
         assert kept.status_code == 200 and kept.headers["x-seccoop-stale"] == "true"
+
+
+def test_the_lean_query_path_knows_the_projects_prefixes(project):
+    import subprocess
+    import sys
+
+    prefix = next(iter(project["prefixes"]))
+    query = f"SELECT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), STR({prefix}:))) }} LIMIT 1"
+    done = subprocess.run([sys.executable, "-m", "seccoop", "--project", str(project["root"]),
+                           "--store", str(project["store"]), "query", query, "-f", "csv"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("s\r\n" + project["ns"]) or done.stdout.startswith("s\n" + project["ns"])
+    # The prefixes recorded beside the build are what that path reads.
+    from seccoop import lean
+    from seccoop.store import current_build
+
+    recorded = lean.build_prefixes(str(current_build(project["store"])))
+    assert recorded is not None and recorded[prefix] == project["prefixes"][prefix]

@@ -112,6 +112,7 @@ def serve_reloading(settings: Settings, project: Project, store_dir: Path, sock:
     from .app import create_app
 
     while True:
+        project = Project(project.root)  # its seccoop.toml may have changed too
         app = create_app(settings, project, store_dir)
         server = uvicorn.Server(uvicorn.Config(app, **options))
         watcher = _Watcher(server, project, store_dir, app.state.server.build_dir, announce)
