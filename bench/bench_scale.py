@@ -1,0 +1,162 @@
+"""Scale up: LUBM(N) end to end on the embedded store, checked against a second engine.
+
+    python bench/bench_scale.py                 # LUBM(100): about 13.4 million triples
+    python bench/bench_scale.py --scale 10      # a quicker look
+
+LUBM(N) (../shared/lubm beside the checkout) is laid out as a project (ontology/univ-bench.ttl,
+data/lubmN.ttl.gz) and, in one run:
+
+1. ``seccoop build`` with reasoning, in its own process: wall time and the peak resident
+   memory of the whole process tree (sampled every 0.2 s from /proc), against the target of
+   at most 12 GiB (half of this 24 GiB machine).
+2. The 14 LUBM queries on the built store (in-process, the union of all graphs): time and row
+   count of each.
+3. ``seccoop export -f nt`` of the closure: time and peak memory.
+4. A second engine on the same closure: the export loaded by ``oxigraph load`` (the `oxigraph`
+   package of the bench extra) and the 14 queries run by ``oxigraph query``; every count must
+   equal ours. For LUBM(1) the official reference counts are checked too.
+
+Exits 1 when a count differs or the peak passes the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+LUBM = REPO.parent / "shared" / "lubm"
+MEMORY_TARGET_GIB = 12.0
+
+
+def make_project(root: Path, scale: int) -> Path:
+    (root / "ontology").mkdir(parents=True)
+    (root / "data").mkdir()
+    shutil.copy(LUBM / "univ-bench.ttl", root / "ontology" / "univ-bench.ttl")
+    (root / "data" / f"lubm{scale}.ttl.gz").symlink_to(LUBM / f"lubm{scale}.ttl.gz")
+    return root
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo.extend(children.get(current, []))
+    return total
+
+
+def run_measured(command: list[str]) -> tuple[float, int, str]:
+    """Wall seconds, peak tree RSS in bytes and stderr of ``command``."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    errors: list[str] = []
+    reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()))  # type: ignore
+    reader.start()
+    while proc.poll() is None:
+        peak = max(peak, tree_rss(proc.pid))
+        time.sleep(0.2)
+    reader.join()
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{errors[0][-2000:]}")
+    return time.perf_counter() - started, peak, errors[0]
+
+
+def our_queries(store_dir: Path) -> dict[str, tuple[float, int]]:
+    from seccoop.queries import run_query
+    from seccoop.store import current_build
+    import pyoxigraph as ox
+
+    build = current_build(store_dir)
+    assert build is not None
+    store = ox.Store.read_only(str(build / "oxigraph"))
+    results = {}
+    for n in range(1, 15):
+        text = (LUBM / "queries" / f"q{n}.rq").read_text()
+        started = time.perf_counter()
+        rows = sum(1 for _ in run_query(store, text).value)
+        results[f"Q{n}"] = (time.perf_counter() - started, rows)
+    return results
+
+
+def oxigraph_counts(closure: Path, work: Path) -> dict[str, int]:
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    location = work / "oxigraph-store"
+    subprocess.run([binary, "load", "--location", str(location), "--file", str(closure)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    counts = {}
+    for n in range(1, 15):
+        out = subprocess.run([binary, "query", "--location", str(location), "--query-file",
+                              str(LUBM / "queries" / f"q{n}.rq"), "--results-format", "tsv"],
+                             check=True, capture_output=True).stdout
+        counts[f"Q{n}"] = max(0, out.count(b"\n") - 1)  # the header line
+    return counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args()
+    if not (LUBM / f"lubm{args.scale}.ttl.gz").exists():
+        raise SystemExit(f"{LUBM}/lubm{args.scale}.ttl.gz not found (../shared beside the checkout)")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    try:
+        return measure(work, args.scale)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(work: Path, scale: int) -> int:
+    project = make_project(work / "project", scale)
+    store_dir = work / "store"
+    seccoop = [sys.executable, "-m", "seccoop", "--project", str(project), "--store", str(store_dir)]
+    seconds, peak, _ = run_measured([*seccoop, "build", "--force"])
+    peak_gib = peak / 2**30
+    print(f"LUBM({scale}) build with reasoning: {seconds:.0f} s, peak {peak_gib:.2f} GiB "
+          f"(process tree; target <= {MEMORY_TARGET_GIB:g} GiB)", flush=True)
+    ours = our_queries(store_dir)
+    closure = work / "closure.nt"
+    export_seconds, export_peak, _ = run_measured([*seccoop, "export", "-f", "ntriples", "-o", str(closure)])
+    print(f"export to N-Triples: {export_seconds:.0f} s, peak {export_peak / 2**20:.0f} MiB", flush=True)
+    theirs = oxigraph_counts(closure, work)
+    reference = (json.loads((LUBM / "answers" / "reference_counts.json").read_text())
+                 if scale == 1 else {})
+    same = True
+    for name, (took, rows) in ours.items():
+        expected = theirs[name]
+        ok = rows == expected == reference.get(name, rows)
+        same = same and ok
+        print(f"{name:4} {took * 1000:9.1f} ms  {rows:9,} rows  oxigraph on the same closure "
+              f"{expected:9,}  {'same' if ok else 'DIFFERENT'}")
+    fits = peak_gib <= MEMORY_TARGET_GIB
+    print(f"counts equal to the second engine: {'yes' if same else 'NO'}; "
+          f"peak within target: {'yes' if fits else 'NO'}")
+    return 0 if same and fits else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
