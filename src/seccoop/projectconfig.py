@@ -48,8 +48,10 @@ META = tuple(STANDARD_PREFIXES[p] for p in ("rdf", "rdfs", "owl", "xsd"))
 HOME_CLASSES = 4
 # Settings of the file kept as they are (see ProjectConfig.extra_text).
 EXTRA_KEYS = ("source_text",)
-# Triples read per file when inferring: enough to see a file's namespaces, cheap on big ones.
+# Triples read per file, and in all, when inferring: enough to see a project's namespaces,
+# cheap on big ones (a seccoop.toml that names everything reads none).
 SAMPLE = 50_000
+TOTAL_SAMPLE = 250_000
 _PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.\-]*)?:\s*<([^>\s]*)>", re.M | re.I)
 
 
@@ -275,7 +277,10 @@ def _infer(root: Path) -> dict:
     """Everything the project file may leave out, from a sample of the project's triples."""
     ontology: list = []
     data: list = []
-    for rel in lean.source_files(str(root)):
+    files = lean.source_files(str(root))
+    for rel in sorted(files, key=lambda rel: not rel.startswith("ontology/")):  # ontology first
+        if len(ontology) + len(data) >= TOTAL_SAMPLE:
+            break
         (ontology if rel.startswith("ontology/") else data).extend(_triples(root, rel))
     found: dict = {}
     subjects = Counter(namespace_of(s) for s in {t.subject.value for t in data
