@@ -143,7 +143,10 @@ class Closure:
         self.terms: list[str] = []
         self.ids: dict[str, int] = {}
         self.out: dict[int, dict[int, set[int]]] = {}  # p -> s -> {o}
-        self.inn: dict[int, dict[int, set[int]]] = {}  # p -> o -> {s}
+        # p -> o -> {s}, only for the predicates some rule has asked about (see _inn): the
+        # reverse index of a data property nothing joins on (names, e-mail addresses) would
+        # be a set per literal, most of a large closure's memory.
+        self.inn: dict[int, dict[int, set[int]]] = {}
         self.queue: list[tuple[int, int, int]] = []
         self.derived: list[tuple[int, int, int]] = []
         self.why: dict | None = {} if record else None
@@ -209,15 +212,28 @@ class Closure:
         return d.get(s, ()) if d is not None else ()
 
     def subjects(self, p: int, o: int):
+        return self._inn(p).get(o, ())
+
+    def _inn(self, p: int) -> dict[int, set[int]]:
+        """The reverse index of ``p``, built from the forward one when first asked for and
+        kept up to date from then on."""
         d = self.inn.get(p)
-        return d.get(o, ()) if d is not None else ()
+        if d is None:
+            d = self.inn[p] = {}
+            for s, os_ in self.out.get(p, {}).items():
+                for o in os_:
+                    ss = d.get(o)
+                    if ss is None:
+                        d[o] = {s}
+                    else:
+                        ss.add(s)
+        return d
 
     def _store(self, s: int, p: int, o: int) -> bool:
         """Index one triple; False if it was already there."""
         ps = self.out.get(p)
         if ps is None:
             ps = self.out[p] = {}
-            self.inn[p] = {}
         os_ = ps.get(s)
         if os_ is None:
             ps[s] = {o}
@@ -225,11 +241,13 @@ class Closure:
             return False
         else:
             os_.add(o)
-        ss = self.inn[p].get(o)
-        if ss is None:
-            self.inn[p][o] = {s}
-        else:
-            ss.add(s)
+        reverse = self.inn.get(p)
+        if reverse is not None:
+            ss = reverse.get(o)
+            if ss is None:
+                reverse[o] = {s}
+            else:
+                ss.add(s)
         return True
 
     def add_ntriples(self, text: str) -> int:
@@ -465,8 +483,8 @@ class Closure:
 
     def _on_domain_range(self, p: int, c: int, pred: int, tag: str) -> None:
         derive, t = self.derive, (p, pred, c)
-        index = self.out if tag == "dom" else self.inn
-        for x, others in list(index.get(p, {}).items()):
+        index = self.out.get(p, {}) if tag == "dom" else self._inn(p)
+        for x, others in list(index.items()):
             y = next(iter(others))
             derive(x, self.TYPE, c, "prp-" + tag, (t, (x, p, y) if tag == "dom" else (y, p, x)))
         for c2 in tuple(self.out[self.SCO].get(c, ())):
@@ -544,6 +562,8 @@ class Closure:
 
     def _on_same(self, x: int, S: int, y: int) -> None:
         """eq-sym, eq-trans and eq-rep-s/p/o for a new sameAs triple."""
+        if x == y:  # each of them would only derive triples already known
+            return
         derive, t = self.derive, (x, S, y)
         derive(y, S, x, "eq-sym", (t,))
         for z in tuple(self.objects(y, S)):
@@ -557,8 +577,8 @@ class Closure:
             for s, os_ in list(self.out.get(x, {}).items()):
                 for o in tuple(os_):
                     derive(s, y, o, "eq-rep-p", (t, (s, x, o)))
-        for p, d in list(self.inn.items()):
-            for s in tuple(d.get(x, ())):
+        for p in list(self.out):
+            for s in tuple(self._inn(p).get(x, ())):
                 derive(s, p, y, "eq-rep-o", (t, (s, p, x)))
 
     # ----- class rules (tables 6, 7, 9) ---------------------------------------------------
