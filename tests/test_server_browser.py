@@ -43,7 +43,7 @@ def test_home_query_and_entity(server, page, artifacts):
     page.goto(server.url + "/query")
     page.select_option("#examples", label="Members of forums")
     assert "sc:memberOf" in page.input_value("#query")
-    page.click("button[type=submit]")
+    page.click("#run")  # the header's search box has a submit button too
     page.wait_for_selector("table.results")
     rows = page.locator("table.results tbody tr")
     assert rows.count() == 2
@@ -65,9 +65,12 @@ def test_home_query_and_entity(server, page, artifacts):
 
 
 def test_ctrl_enter_runs_the_query(server, page):
-    page.goto(server.url + "/query")
-    page.fill("#query", "SELECT ?x WHERE { BIND(\"<b>bold</b>\" AS ?x) }")
-    page.press("#query", "Control+Enter")
+    page.goto(server.url + "/query", wait_until="networkidle")
+    # the editor (CodeMirror) keeps the textarea #query as the form's field
+    page.evaluate("t => document.querySelector('.CodeMirror').CodeMirror.setValue(t)",
+                  "SELECT ?x WHERE { BIND(\"<b>bold</b>\" AS ?x) }")
+    page.click(".CodeMirror-line")
+    page.keyboard.press("Control+Enter")
     page.wait_for_selector("table.results")
     assert page.locator("table.results td").inner_text() == "<b>bold</b>"
     assert page.locator("table.results b").count() == 0

@@ -192,6 +192,10 @@ def test_server_and_site_pages_say_the_same_with_their_own_links(site, endpoint,
         expected = [_as_site_link(h, 1) for h in server_links]
         assert site_links == [h for h in expected if h is not None], css
     assert "/explain?" in served.text and "explain" not in page and "/query" not in page
+    # the site's inferred badge is styled and promises no "why?" it cannot link to
+    if 'class="inferred"' in page:
+        assert "why?" not in page and '<span class="inferred"' in page
+        assert ".inferred {" in (site / "static" / "style.css").read_text()
     assert f'href="../id/{name}.ttl"' in page and f'href="/id/{name}.ttl"' in served.text
     assert _section_text(served.text, "picture picture-network") == \
         _section_text(page, "picture picture-network")

@@ -20,3 +20,13 @@ STANDARD_PREFIXES = {
     "org": "http://www.w3.org/ns/org#",
     "schema": "https://schema.org/",
 }
+
+
+def __getattr__(name: str):
+    # SC, SCR, GRAPH_BASE, INFERRED_GRAPH_IRI, PREFIXES: the packaged project's, for code
+    # that has no project at hand (a project's own are in its ProjectConfig).
+    import seccoop
+
+    if name in seccoop._PACKAGED:
+        return getattr(seccoop, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -35,7 +35,7 @@ from typing import IO, Callable, cast
 
 import pyoxigraph as ox
 
-from .namespaces import STANDARD_PREFIXES, __version__
+from .namespaces import __version__
 
 from . import formats, lean
 from .queries import asserted_graphs  # noqa: F401  (the store's graphs)
@@ -555,17 +555,11 @@ def resolve(store: ox.Store, text: str, config: ProjectConfig | None = None) -> 
     prefix, colon, local = text.partition(":")
     if colon and prefix in prefixes and " " not in local:
         return ox.NamedNode(prefixes[prefix] + local)
-    query = f"""SELECT DISTINCT ?s ?label WHERE {{
-        VALUES ?text {{ {ox.Literal(text)} }}
-        {{ ?s rdfs:label ?l }} UNION {{ ?s skos:altLabel ?l }}
-        FILTER(LCASE(STR(?l)) = LCASE(STR(?text)))
-        OPTIONAL {{ ?s rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en") || LANG(?label) = "") }}
-    }} ORDER BY ?s"""
-    rows = list(cast(ox.QuerySolutions,
-                     store.query(query, prefixes=STANDARD_PREFIXES, use_default_graph_as_union=True)))
-    found: dict[str, str] = {}
-    for row in rows:
-        found.setdefault(row["s"].value, row["label"].value if row["label"] else "")
+    from .search import SearchIndex
+
+    hits = SearchIndex.from_store(store).search(text, limit=50)
+    # An exact label or alias names the resource; two resources so named are ambiguous.
+    found = {hit.iri: hit.label for hit in hits if hit.kind == "exact" and hit.where != "name"}
     if len(found) == 1:
         return ox.NamedNode(next(iter(found)))
     if found:
@@ -576,28 +570,8 @@ def resolve(store: ox.Store, text: str, config: ProjectConfig | None = None) -> 
         slug = None
     if slug is not None and any(True for _ in store.quads_for_pattern(slug, None, None)):
         return slug
-    raise ResolveError(f"no resource is named {text!r}", _similar_labels(store, text))
-
-
-def _similar_labels(store: ox.Store, text: str, limit: int = 10) -> list[tuple[str, str]]:
-    """Labels that hold ``text`` or are close to it by edit distance (``Chnia``: China)."""
-    import difflib
-
-    rows = cast(ox.QuerySolutions,
-                store.query("SELECT DISTINCT ?s ?l WHERE { { ?s rdfs:label ?l } UNION "
-                            "{ ?s skos:altLabel ?l } FILTER(isIRI(?s)) }",
-                            prefixes=STANDARD_PREFIXES, use_default_graph_as_union=True))
-    labels: dict[str, list[tuple[str, str]]] = {}
-    for row in rows:
-        labels.setdefault(row["l"].value.lower(), []).append((row["s"].value, row["l"].value))
-    wanted = text.lower()
-    close = [label for label in labels if wanted in label]
-    close += difflib.get_close_matches(wanted, list(labels), n=limit, cutoff=0.6)
-    found: dict[str, str] = {}
-    for label in close:
-        for iri, shown in labels[label]:
-            found.setdefault(iri, shown)
-    return sorted(found.items())[:limit]
+    # The same ranked matches the web search shows (prefix, substring, then fuzzy: "Chnia").
+    raise ResolveError(f"no resource is named {text!r}", [(h.iri, h.label) for h in hits[:10]])
 
 
 def __getattr__(name: str):

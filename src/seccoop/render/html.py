@@ -16,6 +16,7 @@ Links come from a :class:`~seccoop.render.urls.Urls` object; a link it has no ta
 from __future__ import annotations
 
 import html
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
@@ -64,7 +65,8 @@ def term_html(urls: Urls, term: dict, label: str | None = None) -> str:
         href = urls.iri(value)
         if href:
             return f'<a href="{esc(href)}" title="{esc(value)}">{esc(text)}</a>'
-        return f'<a class="ext" href="{esc(value)}" rel="nofollow noopener">{esc(text)}</a>' \
+        css = "ext iri-text" if text.startswith("<") else "ext"  # a full IRI may break anywhere
+        return f'<a class="{css}" href="{esc(value)}" rel="nofollow noopener">{esc(text)}</a>' \
             if value.startswith(("http://", "https://")) else esc(text)
     if kind == "bnode":
         return f'<span class="bnode">_:{esc(value)}</span>'
@@ -102,36 +104,65 @@ def downloads(urls: Urls, stem: str) -> str:
 
 
 def _nav(urls: Urls) -> str:
-    """The navigation: what this front-end offers (the site has no query page)."""
+    """The navigation: what this front-end offers (the site has no query page). The SPARQL
+    endpoint is for clients, not people: the footer names it."""
     items = ((urls.home(), "Home"), (urls.query(), "Query"), (urls.ontology(), "Ontology"),
-             (urls.sparql(), "SPARQL endpoint"), (urls.void(), "VoID"))
+             (urls.void(), "VoID"))
     return "".join(f'<a href="{esc(href)}">{esc(text)}</a>' for href, text in items if href)
+
+
+def search_href(urls: Urls, **params: str) -> str | None:
+    """The search page (``/search?q=``); None on the static site, which has no server."""
+    if urls.static:
+        return None
+    return urls.prefix + "search" + ("?" + urlencode(params) if params else "")
+
+
+def search_form(urls: Urls, text: str = "", *, field_id: str = "site-search") -> str:
+    """A labelled search box; ``search.js`` fills its suggestions as one types."""
+    href = search_href(urls)
+    if href is None:
+        return ""
+    api = urls.prefix + "api/search"
+    return (f'<form class="search" role="search" method="get" action="{esc(href)}">'
+            f'<label for="{field_id}" class="visually-hidden">Search the graph</label>'
+            f'<input id="{field_id}" type="search" name="q" value="{esc(text)}" '
+            f'placeholder="Search: China, Bishkek…" autocomplete="off" '
+            f'list="{field_id}-suggestions" data-api="{esc(api)}">'
+            f'<datalist id="{field_id}-suggestions"></datalist>'
+            f'<button type="submit">Search</button></form>')
 
 
 def layout(urls: Urls, title: str, body: str, *, head: str = "", alternates: str = "void",
            alternates_title: str = "") -> str:
     """The page shell: header, navigation, main, footer; assets are local (no CDN). The
     head links the RDF documents ``alternates.ext`` (a page about no one resource: the
-    dataset's VoID description)."""
+    dataset's VoID description). ``head`` comes before our stylesheet, which so has the
+    last word over a vendored one."""
     if alternates == "void" and not alternates_title:
         alternates_title = "the dataset's description (VoID)"
     head = alternate_links(urls, alternates, alternates_title) + ("\n" + head if head else "")
+    scripts = "" if urls.static else \
+        f'<script src="{esc(urls.static_file("search.js"))}" defer></script>\n'
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)} · seccoop</title>
+{head}
 <link rel="stylesheet" href="{esc(urls.static_file('style.css'))}">
 <link rel="icon" href="{esc(urls.file('favicon.ico'))}">
-{head}
-</head>
+{scripts}</head>
 <body>
-<header><a class="brand" href="{esc(urls.home())}">seccoop</a><nav>{_nav(urls)}</nav></header>
-<main>
+<a class="skip" href="#main">Skip to the content</a>
+<header><a class="brand" href="{esc(urls.home())}">seccoop</a><nav aria-label="Main">{_nav(urls)}</nav>
+{search_form(urls)}</header>
+<main id="main">
 {body}
 </main>
-<footer>seccoop {esc(__version__)} · {esc(urls.config.title)} · {link(urls.sparql(), "SPARQL")} ·
+<footer>seccoop {esc(__version__)} · {esc(urls.config.title)} · SPARQL endpoint for clients:
+{link(urls.sparql(), "<code>/sparql</code>")} ·
 {link(urls.void(), "VoID")}</footer>
 </body>
 </html>

@@ -15,14 +15,18 @@ from typing import cast
 
 import pyoxigraph as ox
 
-from ..browse import LABEL, RDF_TYPE, Description, Fact, label_of
+from ..namespaces import STANDARD_PREFIXES as PREFIXES
+from ..browse import LABEL, RDF_TYPE, Description, Fact, blank_text, label_of
 from .documents import select, void_counts
-from .html import downloads, esc, layout, link, table, term_dict, term_html
+from .html import downloads, esc, layout, link, search_form, table, term_dict, term_html
 from .sections import NONE, Sections, render
 from .urls import Urls
 
 # The ways into the graph on the home page are the project's home classes.
 WAYS_IN_LIMIT = 60
+# Incoming links shown per property (the counts say how many there are).
+INCOMING_PER_PROPERTY = 10
+_REIFIED = tuple(ox.NamedNode(PREFIXES["rdf"] + name) for name in ("subject", "predicate", "object"))
 
 
 def _label(store, term, cache: dict) -> str:
@@ -32,7 +36,19 @@ def _label(store, term, cache: dict) -> str:
 def _link(urls: Urls, store, term, cache: dict) -> str:
     if isinstance(term, ox.NamedNode):
         return term_html(urls, term_dict(term), _label(store, term, cache))
+    if isinstance(term, ox.BlankNode) and store is not None:
+        return _blank_html(urls, store, term, cache)
     return term_html(urls, term_dict(term))
+
+
+def _blank_html(urls: Urls, store, node: ox.BlankNode, cache: dict) -> str:
+    """A blank node as what it says, never its id: a reified statement as its triple
+    (the fact a sentence supports), anything else as its content in brackets."""
+    parts = [next(store.quads_for_pattern(node, p, None), None) for p in _REIFIED]
+    if all(parts):
+        s, p, o = (_link(urls, store, q.object, cache) for q in parts if q is not None)
+        return f'<span class="statement">{s} <span class="p">{p}</span> {o}</span>'
+    return f'<span class="bnode">{esc(blank_text(store, node))}</span>'
 
 
 # --- home --------------------------------------------------------------------------------
@@ -122,8 +138,11 @@ def _type_html(urls: Urls, store, fact: Fact, cache: dict) -> str:
 
 
 def _inferred_mark(urls: Urls, fact: Fact) -> str:
-    return " " + link(explain_href(urls, fact), "inferred", css="inferred",
-                      title="derived by OWL 2 RL reasoning: why?")
+    """The badge of an inferred fact: a link to why it holds where a server explains it,
+    and no promise of one on the static site."""
+    href = explain_href(urls, fact)
+    tip = "derived by OWL 2 RL reasoning: why?" if href else "derived by OWL 2 RL reasoning"
+    return " " + link(href, "inferred", css="inferred", title=tip)
 
 
 def explain_href(urls: Urls, fact: Fact) -> str | None:
@@ -132,10 +151,14 @@ def explain_href(urls: Urls, fact: Fact) -> str | None:
     return urls.explain(s=subject.value, p=fact.predicate.value, o=str(fact.object))
 
 
-def _fact_row(urls: Urls, store, fact: Fact, first, second, cache: dict) -> list[str]:
-    mark = _inferred_mark(urls, fact) if fact.inferred else ""
-    sources = "".join(_source_html(urls, store, src, text, cache) for src, text in fact.sources)
-    return [_link(urls, store, first, cache), _link(urls, store, second, cache) + mark, sources]
+def _sources_html(urls: Urls, store, fact: Fact, cache: dict) -> str:
+    """A fact's sources, folded: one line says how many, the sentences open on demand."""
+    if not fact.sources:
+        return ""
+    count = len(fact.sources)
+    inner = "".join(_source_html(urls, store, src, text, cache) for src, text in fact.sources)
+    return (f'<details class="sources"><summary>{count} source{"s" if count > 1 else ""}'
+            f"</summary>{inner}</details>")
 
 
 def _source_html(urls: Urls, store, source: str, text: str, cache: dict) -> str:
@@ -145,27 +168,61 @@ def _source_html(urls: Urls, store, source: str, text: str, cache: dict) -> str:
     return f'<div class="source">{where}{quote}</div>'
 
 
+def _grouped(facts: list[Fact], key, label) -> list[tuple[str, object, list[Fact]]]:
+    """Facts by ``key(fact)``, the groups ordered by ``label(key)`` (case-insensitive)."""
+    groups: dict = {}
+    for fact in facts:
+        groups.setdefault(key(fact), []).append(fact)
+    named = [(label(k), k, members) for k, members in groups.items()]
+    return sorted(named, key=lambda g: (g[0].lower(), str(g[1])))
+
+
+def _value_item(urls: Urls, store, fact: Fact, term, cache: dict) -> str:
+    mark = _inferred_mark(urls, fact) if fact.inferred else ""
+    return f"<li>{_link(urls, store, term, cache)}{mark}{_sources_html(urls, store, fact, cache)}</li>"
+
+
 def _facts_section(urls: Urls, store, desc: Description, cache: dict, stem: str) -> str:
-    rows = [_fact_row(urls, store, f, f.predicate, f.object, cache) for f in desc.outgoing
-            if f.predicate not in (RDF_TYPE, LABEL)]
-    if not rows and not desc.more_outgoing:
+    facts = [f for f in desc.outgoing if f.predicate not in (RDF_TYPE, LABEL)]
+    if not facts and not desc.more_outgoing:
         return '<section class="facts"><h2>Facts</h2><p class="note">No facts.</p></section>'
+    rows = [[_link(urls, store, predicate, cache),
+             '<ul class="values">' + "".join(_value_item(urls, store, f, f.object, cache)
+                                             for f in members) + "</ul>"]
+            for _, predicate, members in _grouped(facts, lambda f: f.predicate,
+                                                  lambda p: _label(store, p, cache))]
     more = _more_note(urls, desc, len(desc.outgoing), stem,
                       "SELECT ?property ?value WHERE {{ <{iri}> ?property ?value }}") \
         if desc.more_outgoing else ""
     return ('<section class="facts"><h2>Facts</h2>' + more
-            + table(["property", "value", "source"], rows, css="facts") + "</section>")
+            + table(["property", "values"], rows, css="facts") + "</section>")
 
 
 def _incoming_section(urls: Urls, store, desc: Description, cache: dict, stem: str) -> str:
+    """Who points here: a count per property, then the first links of each."""
     if not desc.incoming:
         return ""
-    rows = [_fact_row(urls, store, f, f.subject, f.predicate, cache) for f in desc.incoming]
+    groups = _grouped(desc.incoming, lambda f: f.predicate, lambda p: _label(store, p, cache))
+    plus = "+" if desc.more_incoming else ""
+    counts = "".join(f"<li>{_link(urls, store, p, cache)}: {len(members):,}{plus}</li>"
+                     for _, p, members in groups)
+    rows, hidden = [], 0
+    for _, predicate, members in groups:
+        for fact in members[:INCOMING_PER_PROPERTY]:
+            rows.append([_link(urls, store, fact.subject, cache)
+                         + (_inferred_mark(urls, fact) if fact.inferred else "")
+                         + _sources_html(urls, store, fact, cache),
+                         _link(urls, store, predicate, cache)])
+        hidden += max(len(members) - INCOMING_PER_PROPERTY, 0)
     more = _more_note(urls, desc, len(desc.incoming), stem,
                       "SELECT ?resource ?property WHERE {{ ?resource ?property <{iri}> }}") \
         if desc.more_incoming else ""
+    every = urls.query(query=f"SELECT ?resource ?property WHERE {{ ?resource ?property <{desc.iri}> }}")
+    rest = (f'<p class="note">And {hidden:,} more ({INCOMING_PER_PROPERTY} are shown per '
+            f'property): {link(every, "all of them with SPARQL")}.</p>' if hidden else "")
     return ('<section class="incoming"><h2>Referenced by</h2>' + more
-            + table(["resource", "property", "source"], rows, css="facts") + "</section>")
+            + f'<ul class="counts">{counts}</ul>'
+            + table(["resource", "property"], rows, css="facts links") + rest + "</section>")
 
 
 def _more_note(urls: Urls, desc: Description, shown: int, stem: str, query: str) -> str:
@@ -321,3 +378,37 @@ def _tree(urls: Urls, expl, labels: dict) -> str:
                           f'{f" <q>{esc(t)}</q>" if t else ""}</div>' for src, t in expl.sources)
         return f'<li><span class="fact">{text}</span> <span class="asserted">asserted</span>{sources}</li>'
     return f'<li><span class="fact">{text}</span> <span class="note">{esc(expl.status)}</span></li>'
+
+
+# --- search ------------------------------------------------------------------------------
+
+_MATCHES = {"exact": "exact", "prefix": "a word begins", "substring": "inside",
+            "fuzzy": "close to"}
+_FIELD_NAMES = {"label": "label", "alias": "alias", "name": "IRI"}
+
+
+def search_page(store, text: str, hits: list, urls: Urls) -> str:
+    """The results of :meth:`seccoop.search.SearchIndex.search`: each resource with its
+    type, and the name that matched when it is not the label."""
+    cache: dict = {}
+    items = []
+    for hit in hits:
+        node = ox.NamedNode(hit.iri)
+        types = sorted({_label(store, q.object, cache) for q in store.quads_for_pattern(node, RDF_TYPE, None)
+                        if isinstance(q.object, ox.NamedNode)
+                        and urls.config.ontology_term(q.object.value) is not None})
+        kind = f' <span class="tag">{esc(", ".join(types[:3]))}</span>' if types else ""
+        why = (f'{_MATCHES[hit.kind]} {_FIELD_NAMES[hit.where]} “{esc(hit.matched)}”'
+               if hit.matched != hit.label or hit.kind != "exact" else "exact label")
+        items.append(f'<li>{term_html(urls, term_dict(node), hit.label)}{kind}'
+                     f'<span class="why">{why}</span></li>')
+    if not text.strip():
+        found = '<p class="note">Type a name: a label, an alias or part of an IRI.</p>'
+    elif not items:
+        found = f'<p class="note">Nothing is named like “{esc(text)}”.</p>'
+    else:
+        found = (f'<p class="count">{len(items):,} match{"es" if len(items) != 1 else ""} '
+                 f'for “{esc(text)}”</p><ol class="hits">{"".join(items)}</ol>')
+    body = (f'<h1>Search</h1>{search_form(urls, text, field_id="search-page")}'
+            f'<section class="search-results">{found}</section>')
+    return layout(urls, f"Search: {text}" if text else "Search", body)

@@ -40,7 +40,8 @@ from ..render.documents import (EXTENSIONS, Publication, build_time, document_co
                                 serialize_turtle, void_description)
 from ..render.html import error_page
 from ..render.pages import entity_page, home_page, ontology_page, ontology_terms, void_page
-from ..render.query import ResultView, query_page, view_from_json, view_from_ntriples
+from ..render.query import (ResultView, example_text, query_page, view_from_json,
+                            view_from_ntriples)
 from ..render.sections import pictures
 from ..render.urls import DUMP_NAME, Urls
 from .datadocs import MACHINE_DOC_OFFERS, RDF_DOC_OFFERS, link_header
@@ -49,7 +50,7 @@ from .explain import explain_endpoint
 from .guardrails import Guardrails
 from .pool import QueryCrashed, QueryPool, QueryRunner, QueryTimeout
 from .protocol import ProtocolError, content_type, negotiate, parse_get
-from . import guard, worker
+from . import guard, webapi, worker
 from .sandbox import is_isolated
 from .staleness import Staleness, StaleNotice
 
@@ -318,8 +319,8 @@ async def query(request: Request) -> Response:
         return HTMLResponse(query_page(server.urls, named, "", error=error.message,
                                        sections=server.sections), error.status)
     if sparql.query is None:
-        first = named[0].text if named else ("SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\n"
-                                             "GROUP BY ?class ORDER BY DESC(?n)")
+        first = example_text(named[0].text) if named else (
+            "SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\nGROUP BY ?class ORDER BY DESC(?n)")
         return HTMLResponse(query_page(server.urls, named, first, sections=server.sections))
     return await answer_on_query_page(server, sparql)
 
@@ -377,6 +378,10 @@ def routes() -> list:
         Route("/ontology.{ext}", ontology, methods=["GET"]),
         Route("/id/{name}", entity, methods=["GET"]),
         Route("/explain", explain_endpoint, methods=["GET"]),
+        Route("/search", webapi.search_page, methods=["GET"]),
+        Route("/api/search", webapi.search_json, methods=["GET"]),
+        Route("/api/terms", webapi.terms_json, methods=["GET"]),
+        Route("/api/parse", webapi.parse_json, methods=["GET", "POST"]),
         Route("/favicon.ico", favicon, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
@@ -399,6 +404,9 @@ def create_app(settings: Settings | None = None, project: Project | None = None,
             yield
         finally:
             await server.pool.close()
+            checker = server._cache.get("parse-checker")  # /api/parse's child, if started
+            if checker is not None:
+                checker.close()
 
     app = Starlette(routes=routes(), lifespan=lifespan,
                     exception_handlers={404: _page_not_found, 405: _method_not_allowed})

@@ -12,6 +12,7 @@ a touched file, is judged by the content hash, once per set of stats).
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 from .. import lean
 
 HEADER = b"x-seccoop-stale"
+_MAIN = re.compile(rb"<main\b[^>]*>")
 NOTICE = ('<p class="note stale" role="status"><strong>The project\'s files changed after '
           "this store was built:</strong> the pages and answers here are from the older "
           "files. Restart <code>seccoop serve</code> (or run <code>seccoop build</code>) to "
@@ -94,8 +96,8 @@ class StaleNotice:
 
 
 async def _send_page(send, start: dict, body: bytes) -> None:
-    """The held page with the notice after ``<main>``, its length corrected."""
-    body = body.replace(b"<main>", b"<main>\n" + NOTICE.encode(), 1)
+    """The held page with the notice at the start of ``<main>``, its length corrected."""
+    body = _MAIN.sub(lambda m: m.group(0) + b"\n" + NOTICE.encode(), body, count=1)
     headers = [(k, v) for k, v in start["headers"] if k != b"content-length"]
     headers.append((b"content-length", str(len(body)).encode()))
     await send({**start, "headers": headers})
