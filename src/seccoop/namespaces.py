@@ -25,8 +25,9 @@ STANDARD_PREFIXES = {
 def __getattr__(name: str):
     # SC, SCR, GRAPH_BASE, INFERRED_GRAPH_IRI, PREFIXES: the packaged project's, for code
     # that has no project at hand (a project's own are in its ProjectConfig).
-    import seccoop
+    from importlib import import_module  # a runtime lookup, not an import cycle
 
-    if name in seccoop._PACKAGED:
-        return getattr(seccoop, name)
+    package = import_module(__name__.rpartition(".")[0])
+    if name in package._PACKAGED:
+        return getattr(package, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
