@@ -511,3 +511,42 @@ def test_serve_on_a_port_in_use_is_one_clear_line(env):
         taken.close()
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert f"127.0.0.1:{port}" in done.stderr and "in use" in done.stderr
+
+
+# --- explain: the direct derivation, property chains as chains ---------------------------
+
+def test_explain_prefers_the_direct_subclass_derivation(project, store_dir):
+    # China is asserted a sc:State (data/actors.ttl) and sc:State ⊑ sc:Actor is asserted
+    # (ontology/agents.ttl): that is the derivation, not a domain or range of some property.
+    result = run(project.root, store_dir, "explain", "China", "a", "sc:Actor")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "China rdf:type actor  [inferred by cax-sco]"
+    assert "    China rdf:type state  [asserted in data/actors.ttl]" in lines
+    assert "    state rdfs:subClassOf actor  [asserted in ontology/agents.ttl]" in lines
+
+
+def test_explain_shows_a_property_chain_as_its_properties(project, store_dir):
+    # ontology/agents.ttl: sc:memberOf owl:propertyChainAxiom ( sc:holdsMembership sc:organization )
+    result = run(project.root, store_dir, "explain", "China", "sc:memberOf", "scr:sco")
+    assert result.exit_code == 0, result.output
+    assert "holds membership ∘ organisation ⊑ member of  [asserted in ontology/agents.ttl]" \
+        in result.output
+    assert "_:" not in result.output and "propertyChainAxiom" not in result.output
+
+
+def test_explain_page_and_json_show_the_chain(store):
+    import pyoxigraph as ox
+
+    from seccoop import reasoning
+    from seccoop.render.pages import explain_page
+    from seccoop.render.urls import Urls
+
+    scr, sc = "https://w3id.org/seccoop/id/", "https://w3id.org/seccoop/ontology#"
+    expl = reasoning.explain(store, ox.NamedNode(scr + "china"), ox.NamedNode(sc + "memberOf"),
+                             ox.NamedNode(scr + "sco"))
+    labels = reasoning.labels_for(store, expl.terms())
+    page = explain_page(expl, labels, Urls())
+    assert "∘" in page and 'class="bnode"' not in page
+    as_json = json.dumps(reasoning.explanation_to_json(expl, labels))
+    assert f'"chain": ["<{sc}holdsMembership>", "<{sc}organization>"]' in as_json

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from seccoop import SCR, draw
+from seccoop import SC, SCR, draw
 
 def static_link(iri: str) -> str | None:
     """Relative links, as the static site uses them."""
@@ -154,7 +154,7 @@ def test_server_pages_show_the_pictures(page, server, artifacts):
     assert page.locator("svg.seccoop-timeline g.event").count() >= 12
     assert colours(page, shoot(page, artifacts, "draw-server-home")) > 20
     page.goto(server + "/ontology")
-    assert page.locator(f"svg.seccoop-ontology g.class[data-iri='{draw.SC}Forum']").count() == 1
+    assert page.locator(f"svg.seccoop-ontology g.class[data-iri='{SC}Forum']").count() == 1
     page.goto(server + "/id/china")
     assert page.locator("svg.seccoop-timeline g.event").count() >= 4  # China's own timeline
     assert colours(page, shoot(page, artifacts, "draw-server-china")) > 20

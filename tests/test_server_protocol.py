@@ -359,7 +359,7 @@ def test_default_graph_uri_alone_names_no_graph(client):
 
 
 def test_inferred_false_composes_with_every_dataset(client, store_of_mini):
-    from seccoop.namespaces import INFERRED_GRAPH_IRI
+    from seccoop import INFERRED_GRAPH_IRI
 
     inferred = len(list(store_of_mini.quads_for_pattern(None, None, None,
                                                          ox.NamedNode(INFERRED_GRAPH_IRI))))

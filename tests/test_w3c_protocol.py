@@ -87,6 +87,8 @@ def w3c_server(tmp_path_factory):
     folder = shared_path("w3c", "sparql", "sparql11", "protocol")
     root = tmp_path_factory.mktemp("w3c-project")
     (root / "data").mkdir()
+    # The manifest's graphs are renamed from the names the project file gives them.
+    (root / "seccoop.toml").write_text(f'graph_base = "{GRAPH_BASE.removesuffix("data/")}"\n')
     for name in ("data1.nt", "data2.nt", "data3.nt"):
         shutil.copy(folder / name, root / "data" / name)
     store_dir = tmp_path_factory.mktemp("w3c-store")

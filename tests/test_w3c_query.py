@@ -225,6 +225,8 @@ def suite(tmp_path_factory):
     root = shared_path("w3c", "sparql")
     cases = [c for c in _collect(root) if c.query.exists()]
     project_dir = tmp_path_factory.mktemp("w3c-project")
+    # Relative IRIs resolve against each file's graph, named as the project file says.
+    (project_dir / "seccoop.toml").write_text(f'graph_base = "{GRAPHS.removesuffix("data/")}"\n')
     files = sorted({p for c in cases for p in (*c.data, *c.graph_data, *_named_files(c))})
     for path in files:
         target = project_dir / "data" / path.relative_to(root)

@@ -46,7 +46,8 @@ def run_checks(store, project: Project | None = None) -> dict[str, list[tuple]]:
     for path in check_files(project):
         text = path.read_text(encoding="utf-8")
         if isinstance(store, ox.Store) or getattr(store, "is_remote", False):
-            rows = run_query(store, text, inferred=False).value
+            prefixes = project.config.query_prefixes if project is not None else None
+            rows = run_query(store, text, inferred=False, prefixes=prefixes).value
         else:  # an rdflib graph or any store with a plain .query()
             rows = store.query(text)
         results[path.stem] = [tuple(None if t is None else _value(t) for t in row) for row in rows]

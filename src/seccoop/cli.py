@@ -48,6 +48,20 @@ class Context:
         except ProjectError as error:
             raise UserError(str(error)) from None
 
+    @property
+    def config(self):
+        """The project's :class:`~seccoop.projectconfig.ProjectConfig` (namespaces, prefixes)."""
+        from .errors import ProjectError
+
+        try:
+            return self.project.config
+        except ProjectError as error:
+            raise UserError(str(error)) from None
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        return self.config.query_prefixes
+
     @functools.cached_property
     def store_dir(self) -> Path:
         from .store import default_store_dir
@@ -179,14 +193,16 @@ def inferred_option(command):
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="seccoop")
 @click.option("--project", envvar="SECCOOP_PROJECT", metavar="DIR",
-              help="Folder holding ontology/, data/ and queries/ [env: SECCOOP_PROJECT; "
-                   "default: the packaged graph].")
+              help="Folder holding ontology/, data/ and queries/ (and seccoop.toml) "
+                   "[env: SECCOOP_PROJECT; default: the project the working directory is in, "
+                   "else the packaged graph].")
 @click.option("--store", envvar="SECCOOP_STORE", metavar="DIR",
               help="Store directory [env: SECCOOP_STORE; default: in the user's cache].")
 @click.pass_context
 def cli(ctx, project, store):
-    """A knowledge graph of regional security cooperation, from China's National Defense
-    in 2008: query it with SPARQL, serve it, reason over it.
+    """Query a knowledge graph with SPARQL, serve it, publish it, reason over it: your
+    project's (seccoop init starts one) or the packaged graph of regional security
+    cooperation, from China's National Defense in 2008.
 
     Example: seccoop query "SELECT ?forum WHERE { ?forum a sc:Forum }"
     """
@@ -239,6 +255,27 @@ class _progress_bar:
 
 
 @cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--title", default=None, help="The project's title [default: A reading list].")
+def init(directory, title):
+    """Start a project: write a small working example into a new or empty DIRECTORY.
+
+    It holds seccoop.toml, an ontology with its title, data, a named query and SHACL
+    shapes; check, serve and site accept it as written. Run the other commands inside it
+    (or with --project DIRECTORY).
+
+    Example: seccoop init myproject && cd myproject && seccoop serve
+    """
+    from .scaffold import write_project
+
+    with user_errors():
+        written = write_project(Path(directory), title)
+    for path in written:
+        click.echo(f"  {path}")
+    click.echo(f"wrote a new project in {directory}: try `cd {directory} && seccoop check`")
+
+
+@cli.command()
 @click.option("--force", is_flag=True, help="Rebuild even if no source file changed.")
 @click.option("--no-reasoning", is_flag=True, help="Skip OWL 2 RL materialisation.")
 @click.option("--allow-inconsistent", is_flag=True,
@@ -286,8 +323,8 @@ def build(ctx, force, no_reasoning, allow_inconsistent):
 def query(ctx, query, fmt, no_inferred, output, params, timeout):
     """Run a SPARQL query: inline text, a .rq file, - for stdin, or a named query.
 
-    The prefixes sc, scr, rdf, rdfs, owl, xsd, skos, dcterms, prov, org and schema
-    are predeclared.
+    The prefixes rdf, rdfs, owl, xsd, skos, dcterms, prov, org and schema are
+    predeclared, and the project's own (sc and scr in the packaged graph).
 
     Ctrl+C stops a running query at once.
 
@@ -299,38 +336,39 @@ def query(ctx, query, fmt, no_inferred, output, params, timeout):
     _check_output_folder(output)
     with user_errors():
         sparql, source = find_query(query, ctx.project)
-        bindings = dict(parse_param(p) for p in params)
+        prefixes = ctx.prefixes
+        bindings = dict(parse_param(p, prefixes) for p in params)
         store = ctx.open_store()
         try:
-            _bounded(lambda: _answer(store, sparql, fmt, not no_inferred, output, bindings),
-                     timeout)
+            _bounded(lambda: _answer(store, sparql, fmt, not no_inferred, output, bindings,
+                                     prefixes), timeout)
         except QueryError as error:
             raise QueryError(f"{source}: {error}" if source else str(error)) from None
 
 
 def _answer(store, sparql: str, fmt: str | None, inferred: bool, output: str | None,
-            params: dict) -> None:
+            params: dict, prefixes: dict[str, str]) -> None:
     from .queries import format_table, run_query
 
-    result = run_query(store, sparql, inferred=inferred, params=params)
+    result = run_query(store, sparql, inferred=inferred, params=params, prefixes=prefixes)
     if fmt is None:
         fmt = _output_format(result.kind, output)
     if fmt == "table":
-        _emit(format_table(result) + "\n", output)
+        _emit(format_table(result, prefixes=prefixes) + "\n", output)
     elif output:
         with open(output, "wb") as handle:
-            _write_result(result, fmt, handle)
+            _write_result(result, fmt, handle, prefixes)
     else:
-        _write_result(result, fmt, sys.stdout.buffer)
+        _write_result(result, fmt, sys.stdout.buffer, prefixes)
         sys.stdout.buffer.flush()
 
 
-def _write_result(result, fmt: str, handle) -> None:
+def _write_result(result, fmt: str, handle, prefixes: dict[str, str]) -> None:
     """The result in ``fmt``, ending with a newline as text files do (pyoxigraph ends
     JSON, XML and booleans without one)."""
     from .queries import serialize_result
 
-    serialize_result(result, fmt, handle)
+    serialize_result(result, fmt, handle, prefixes)
     if fmt in ("json", "xml") or result.kind == "ask":
         handle.write(b"\n")
 
@@ -447,11 +485,11 @@ def describe(ctx, thing, no_inferred):
 
     with user_errors():
         store = ctx.open_store(pull=True)
-        node = resolve(store, thing)
+        node = resolve(store, thing, ctx.config)
         desc = describe_resource(store, node.value, inferred=not no_inferred)
         if not desc.exists:
             raise UserError(f"nothing is known about <{node.value}>")
-        click.echo(format_description(store, desc))
+        click.echo(format_description(store, desc, ctx.prefixes))
 
 
 @cli.command()
@@ -466,7 +504,7 @@ def stats(ctx, no_inferred):
     from .browse import stats as compute_stats
 
     with user_errors():
-        tables = compute_stats(ctx.open_store(), inferred=not no_inferred)
+        tables = compute_stats(ctx.open_store(), inferred=not no_inferred, config=ctx.config)
     click.echo(f"project: {ctx.project.root}\nstore:   {ctx.remote.get('url') or ctx.store_dir}\n")
     for title, rows in tables.items():
         click.echo(f"{title}:")
@@ -617,9 +655,11 @@ def explain(ctx, subject, predicate, object):
 
     with user_errors():
         store = ctx.open_store()
-        pred = RDF_TYPE if predicate == "a" else resolve(store, predicate)
-        expl = explain_triple(store, resolve(store, subject), pred, resolve(store, object))
-        click.echo(format_explanation(expl, store))
+        config = ctx.config
+        pred = RDF_TYPE if predicate == "a" else resolve(store, predicate, config)
+        expl = explain_triple(store, resolve(store, subject, config), pred,
+                              resolve(store, object, config))
+        click.echo(format_explanation(expl, store, config.query_prefixes))
 
 
 
@@ -635,8 +675,11 @@ def _settings_options(command):
 @cli.command()
 @_settings_options
 @remote_option
+@click.option("--reload", is_flag=True,
+              help="Rebuild when the project's files change and serve the new build (one "
+                   "HTTP worker). Without it, responses say X-Seccoop-Stale once they change.")
 @pass_ctx
-def serve(ctx, **options):
+def serve(ctx, reload, **options):
     """Serve the SPARQL endpoint and the linked-data web pages.
 
     Read-only; SERVICE and LOAD are refused; every query is bounded by --timeout
@@ -655,7 +698,7 @@ def serve(ctx, **options):
     remote = {"url": ctx.remote["url"]} if ctx.remote.get("url") else None
     with user_errors():
         run(settings, ctx.project, ctx.store_dir,
-            announce=lambda line: click.echo(line, err=False), remote=remote)
+            announce=lambda line: click.echo(line, err=False), remote=remote, reload=reload)
 
 
 # --- export commands ---
@@ -678,7 +721,6 @@ def export_command(ctx, fmt, no_inferred, graphs, output):
 
     Example: seccoop export --format jsonld --no-inferred -o seccoop.jsonld
     """
-    from .namespaces import INFERRED_GRAPH_IRI
     from . import formats
     from .export import export
 
@@ -686,11 +728,12 @@ def export_command(ctx, fmt, no_inferred, graphs, output):
     if fmt is None and output:
         named = formats.for_path(output)
         fmt = named.name if named is not None and named.kind == "rdf" else None
-    if no_inferred and any(g in ("inferred", INFERRED_GRAPH_IRI) for g in graphs):
+    if no_inferred and any(g in ("inferred", ctx.config.inferred_graph) for g in graphs):
         raise click.UsageError("--graph inferred and --no-inferred ask for opposite things")
     with user_errors():
         store = ctx.open_store(pull=True)
-        options = {"graphs": graphs, "inferred": not no_inferred, "sizes": _built(ctx, "graphs")}
+        options = {"graphs": graphs, "inferred": not no_inferred, "config": ctx.config,
+                   "sizes": _built(ctx, "graphs")}
         if output:
             tmp = Path(output).with_name(Path(output).name + ".part")
             try:
@@ -707,9 +750,9 @@ def export_command(ctx, fmt, no_inferred, graphs, output):
 @cli.command("site")
 @click.argument("outdir", type=click.Path(file_okay=False))
 @inferred_option
-@click.option("--base-url", default="https://w3id.org/seccoop/", show_default=True,
+@click.option("--base-url", default=None,
               help="Where the site will be published (absolute URLs of the sitemap, VoID "
-                   "and DCAT).")
+                   "and DCAT) [default: the project's base IRI].")
 @click.option("--base-path", default="/", show_default=True, metavar="PATH",
               help="The URL path the site is served under on its host, e.g. /pub/kg/ "
                    "(the RewriteBase of .htaccess and the nginx location).")
@@ -727,8 +770,10 @@ def site_command(ctx, outdir, no_inferred, base_url, base_path):
     with user_errors():
         store = ctx.open_store(pull=True)
         built = _built(ctx, "built")
+        config = ctx.config
         report = build_site(store, Path(outdir), inferred=not no_inferred,
-                            base_url=base_url, base_path=base_path, built=built)
+                            base_url=base_url or config.base, base_path=base_path, built=built,
+                            config=config)
     click.echo(f"wrote {report.pages} resource pages and {report.files} files to {outdir}")
 
 
@@ -758,15 +803,17 @@ def _write_picture(ctx, kind: str, output: str, base: str | None, around: str | 
         raise UserError(f"{output}: the file name must end in .svg or .html")
     with user_errors():
         store = ctx.open_store(pull=True)
-        node = resolve(store, around).value if around else None
-        if kind == "timeline" and node and not pictures.timeline_events(store, node):
+        config = ctx.config
+        node = resolve(store, around, config).value if around else None
+        if kind == "timeline" and node and not pictures.timeline_events(store, node, config=config):
             raise UserError(f"{around}: no dated meeting or agreement involves it; "
                             "nothing to draw")
         link = pictures.iri_link
         if base:
+            local = pictures.server_links(config)
             link = lambda iri: (lambda path: base.rstrip("/") + path if path else None)(  # noqa: E731
-                pictures.server_link(iri))
-        svg = pictures.picture(store, kind, link, around=node)
+                local(iri))
+        svg = pictures.picture(store, kind, link, around=node, config=config)
         if output.lower().endswith(".svg"):
             Path(output).write_text(svg, encoding="utf-8")
         else:

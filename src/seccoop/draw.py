@@ -13,6 +13,8 @@ rendering (:mod:`seccoop.render_svg`, pure data in, SVG text out) and from geome
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import Callable
 from html import escape
@@ -20,13 +22,17 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .namespaces import SC, SCR
 from .browse import label_of
+from .projectconfig import ProjectConfig, packaged_config
 from .queries import run_query
 from .render_svg import Diagram, Edge, Event, Link, Network, Node, Ref
 from . import render_svg
 from .layout import parse_when
 
+# The queries name the project's ontology namespace ``onto:`` and its resources ``res:``.
+# Where the ontology has the terms below (meetings, forums, hosts, agreements: the packaged
+# graph's vocabulary), the pictures draw them; any other project gets its dated resources on
+# the timeline and its resources coloured by its home classes.
 # Classes that colour the network, in legend order; a node takes the first it belongs to.
 GROUPS = ("Forum", "State", "InternationalOrganization", "GovernmentBody", "Actor", "Agreement",
           "Meeting", "MeetingSeries", "Contribution", "City", "Facility", "Place",
@@ -37,13 +43,40 @@ HIDDEN_PREDICATES = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#" + p
                      for p in ("type", "subject", "predicate", "object")}
 
 
+_CONFIG: ContextVar[ProjectConfig | None] = ContextVar("draw_config", default=None)
+
+
+def _config() -> ProjectConfig:
+    return _CONFIG.get() or packaged_config()
+
+
+@contextmanager
+def _drawing(config: ProjectConfig | None):
+    """The project a picture is drawn for, read by every query below (thread-local)."""
+    token = _CONFIG.set(config or _CONFIG.get())
+    try:
+        yield
+    finally:
+        _CONFIG.reset(token)
+
+
+def server_links(config: ProjectConfig | None = None) -> Link:
+    """Where the web server shows the resources and terms of a project (default: the
+    packaged one): ``/id/<slug>`` or ``/ontology#<Term>``."""
+    config = config or packaged_config()
+
+    def link(iri: str) -> str | None:
+        name = config.resource_name(iri)
+        if name is not None:
+            return "/id/" + quote(name, safe="")
+        term = config.ontology_term(iri)
+        return "/ontology#" + quote(term, safe="") if term is not None else None
+    return link
+
+
 def server_link(iri: str) -> str | None:
-    """Where the web server shows a resource: ``/id/<slug>`` or ``/ontology#<Term>``."""
-    if iri.startswith(SCR) and len(iri) > len(SCR):
-        return "/id/" + quote(iri[len(SCR):], safe="")
-    if iri.startswith(SC) and len(iri) > len(SC):
-        return "/ontology#" + quote(iri[len(SC):], safe="")
-    return None
+    """:func:`server_links` of the packaged project."""
+    return server_links()(iri)
 
 
 def iri_link(iri: str) -> str | None:
@@ -51,8 +84,19 @@ def iri_link(iri: str) -> str | None:
     return iri if iri.startswith(("http://", "https://")) else None
 
 
+def _prefixes() -> dict[str, str]:
+    config = _config()
+    return {**config.query_prefixes, "onto": config.ontology_namespace or "urn:x-none:",
+            "res": config.resource_namespace or "urn:x-none:"}
+
+
 def _rows(store: ox.Store, sparql: str, *, inferred: bool = True) -> list:
-    return list(run_query(store, sparql, inferred=inferred).value)
+    return list(run_query(store, sparql, inferred=inferred, prefixes=_prefixes()).value)
+
+
+def _has_term(store: ox.Store, name: str) -> bool:
+    """True when the project's ontology describes the term ``onto:name``."""
+    return bool(run_query(store, f"ASK {{ onto:{name} ?p ?o }}", prefixes=_prefixes()).value)
 
 
 def _value(term) -> str | None:
@@ -61,27 +105,75 @@ def _value(term) -> str | None:
 
 # --- timeline -------------------------------------------------------------------------------
 
-MEETINGS = """SELECT DISTINCT ?e WHERE { ?e a/rdfs:subClassOf* sc:Meeting FILTER(isIRI(?e)) }"""
+MEETINGS = """SELECT DISTINCT ?e WHERE { ?e a/rdfs:subClassOf* onto:Meeting FILTER(isIRI(?e)) }"""
 DATES = """SELECT DISTINCT ?e ?d WHERE {
-    VALUES ?top { schema:startDate sc:month }
-    ?e a/rdfs:subClassOf* sc:Meeting ; ?p ?d . ?p rdfs:subPropertyOf* ?top . FILTER(isLiteral(?d)) }"""
-FORUMS = """SELECT DISTINCT ?e ?f WHERE { ?e ?p ?f . ?p rdfs:subPropertyOf* sc:forum .
-    ?f a/rdfs:subClassOf* sc:Forum }"""
-HOSTS = """SELECT DISTINCT ?e ?a (EXISTS { ?p rdfs:subPropertyOf* sc:coHost } AS ?co) WHERE {
-    ?e ?p ?a . ?p rdfs:subPropertyOf* sc:host . FILTER(isIRI(?a)) }"""
-MADE_AT = """SELECT DISTINCT ?a ?p ?m WHERE { ?a a/rdfs:subClassOf* sc:Agreement ; ?p ?m .
-    ?p rdfs:subPropertyOf* sc:madeAt . ?m a/rdfs:subClassOf* sc:Meeting }"""
-SIGNED = """SELECT DISTINCT ?a ?p ?d WHERE { ?a a/rdfs:subClassOf* sc:Agreement ; ?p ?d .
-    ?p rdfs:subPropertyOf* sc:signedOn . FILTER(isLiteral(?d)) }"""
+    VALUES ?top { schema:startDate onto:month }
+    ?e a/rdfs:subClassOf* onto:Meeting ; ?p ?d . ?p rdfs:subPropertyOf* ?top . FILTER(isLiteral(?d)) }"""
+FORUMS = """SELECT DISTINCT ?e ?f WHERE { ?e ?p ?f . ?p rdfs:subPropertyOf* onto:forum .
+    ?f a/rdfs:subClassOf* onto:Forum }"""
+HOSTS = """SELECT DISTINCT ?e ?a (EXISTS { ?p rdfs:subPropertyOf* onto:coHost } AS ?co) WHERE {
+    ?e ?p ?a . ?p rdfs:subPropertyOf* onto:host . FILTER(isIRI(?a)) }"""
+MADE_AT = """SELECT DISTINCT ?a ?p ?m WHERE { ?a a/rdfs:subClassOf* onto:Agreement ; ?p ?m .
+    ?p rdfs:subPropertyOf* onto:madeAt . ?m a/rdfs:subClassOf* onto:Meeting }"""
+SIGNED = """SELECT DISTINCT ?a ?p ?d WHERE { ?a a/rdfs:subClassOf* onto:Agreement ; ?p ?d .
+    ?p rdfs:subPropertyOf* onto:signedOn . FILTER(isLiteral(?d)) }"""
 SUPERPROPERTIES = """SELECT DISTINCT ?p ?q WHERE { ?p rdfs:subPropertyOf+ ?q FILTER(?p != ?q) }"""
 RELATED = """SELECT DISTINCT ?x WHERE {{ {{ ?x ?p {a} }} UNION {{ {a} ?p ?x }}
-    UNION {{ ?c sc:advancedAt ?x ; ?q {a} }} FILTER(isIRI(?x)) }}"""
+    UNION {{ ?c onto:advancedAt ?x ; ?q {a} }} FILTER(isIRI(?x)) }}"""
 
 
-def timeline_events(store: ox.Store, actor: str | None = None) -> list[Event]:
+def timeline_events(store: ox.Store, actor: str | None = None, *,
+                    config: ProjectConfig | None = None) -> list[Event]:
     """Every meeting, and every signing, conclusion or adoption of an agreement, with its date
     (at the source's precision), forum, hosts and co-hosts. ``actor``: only what it took part
-    in, hosted, advanced something at, or is related to (for agreements)."""
+    in, hosted, advanced something at, or is related to (for agreements). A project without
+    meetings in its ontology (``config``, default the packaged one) gets every resource
+    with a value of one of its date properties, one lane per home class."""
+    with _drawing(config):
+        if not _has_term(store, "Meeting"):
+            return _dated_resources(store, actor)
+        return _meetings_and_agreements(store, actor)
+
+
+DATED = """SELECT DISTINCT ?e ?p ?d WHERE {{ VALUES ?p {{ {props} }} ?e ?p ?d
+    FILTER(isIRI(?e) && isLiteral(?d)) }}"""
+
+
+def _dated_resources(store: ox.Store, actor: str | None) -> list[Event]:
+    """The generic timeline: a mark per resource and date property (``published 1965``)."""
+    config = _config()
+    props = " ".join(str(ox.NamedNode(p)) for p in config.date_properties)
+    if not props:
+        return []
+    cache: dict = {}
+    label = lambda iri: label_of(store, ox.NamedNode(iri), cache, config.query_prefixes)  # noqa: E731
+    lanes = _home_groups(store)
+    events = []
+    for row in _rows(store, DATED.format(props=props)):
+        iri, prop, date = row["e"].value, row["p"].value, row["d"].value
+        if parse_when(date) is None:
+            continue
+        lane = next((Ref(c, heading) for c, heading in config.home_classes
+                     if c in lanes.get(iri, ())), None)
+        events.append(Event(iri, label(iri), _verb(label(prop)), date, lane))
+    if actor is not None:
+        related = {row["x"].value for row in _rows(store, RELATED.format(a=ox.NamedNode(actor)))}
+        events = [e for e in events if e.iri in related | {actor}]
+    return sorted(set(events), key=lambda e: (e.date or "9999", e.label, e.kind, e.iri))
+
+
+def _home_groups(store: ox.Store) -> dict[str, set[str]]:
+    """Resource -> the project's home classes it belongs to."""
+    classes = " ".join(str(ox.NamedNode(c)) for c, _ in _config().home_classes)
+    if not classes:
+        return {}
+    found: dict[str, set[str]] = {}
+    for row in _rows(store, f"SELECT DISTINCT ?x ?c WHERE {{ VALUES ?c {{ {classes} }} ?x a ?c }}"):
+        found.setdefault(row["x"].value, set()).add(row["c"].value)
+    return found
+
+
+def _meetings_and_agreements(store: ox.Store, actor: str | None) -> list[Event]:
     cache: dict = {}
     label = lambda iri: label_of(store, ox.NamedNode(iri), cache)  # noqa: E731
     dates = _best_dates(_rows(store, DATES))
@@ -169,49 +261,69 @@ def _most_specific(props: set[str], supers: dict[str, set[str]]) -> set[str]:
 
 
 def timeline_svg(store: ox.Store, link: Link, *, actor: str | None = None,
-                 title: str | None = None) -> str:
+                 title: str | None = None, config: ProjectConfig | None = None) -> str:
     if title is None:
         title = "Timeline" + (f" of {label_of(store, ox.NamedNode(actor))}" if actor else "")
-    return render_svg.timeline_svg(timeline_events(store, actor), link, title=title)
+    return render_svg.timeline_svg(timeline_events(store, actor, config=config), link, title=title)
 
 
 # --- network --------------------------------------------------------------------------------
 
 TYPED = """SELECT DISTINCT ?x ?c WHERE {{ VALUES ?c {{ {classes} }} ?x a/rdfs:subClassOf* ?c
-    FILTER(isIRI(?x) && STRSTARTS(STR(?x), STR(scr:))) }}"""
+    FILTER(isIRI(?x) && STRSTARTS(STR(?x), STR(res:))) }}"""
 TYPES_OF = """SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {only} }} ?x a ?t }}"""
 BELOW_CLASSES = """SELECT DISTINCT ?t ?c WHERE {{ VALUES ?c {{ {classes} }} ?t rdfs:subClassOf* ?c }}"""
 LINKS = """SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?o) && isIRI(?s)
-    && STRSTARTS(STR(?s), STR(scr:)) && STRSTARTS(STR(?o), STR(scr:))) }"""
+    && STRSTARTS(STR(?s), STR(res:)) && STRSTARTS(STR(?o), STR(res:))) }"""
 # The resource in the triple patterns themselves (not BIND before them, which the engine
 # evaluates as a scan of every triple).
 AROUND = """SELECT DISTINCT ?s ?p ?o WHERE {{ {{ {c} ?p ?o BIND({c} AS ?s) }} UNION
-    {{ ?s ?p {c} BIND({c} AS ?o) }} FILTER(isIRI(?o) && isIRI(?s) && STRSTARTS(STR(?s), STR(scr:))
-    && STRSTARTS(STR(?o), STR(scr:))) }}"""
+    {{ ?s ?p {c} BIND({c} AS ?o) }} FILTER(isIRI(?o) && isIRI(?s) && STRSTARTS(STR(?s), STR(res:))
+    && STRSTARTS(STR(?o), STR(res:))) }}"""
 # An n-ary membership drawn as the edge it stands for: actor -> forum.
-MEMBERSHIPS = """SELECT DISTINCT ?s ?p ?o WHERE { VALUES (?role ?p) { (sc:member sc:memberOf)
-    (sc:observer sc:observer) } ?m ?role ?s ; sc:organization ?o }"""
-MEMBERSHIPS_AROUND = """SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES (?role ?p) {{ (sc:member sc:memberOf)
-    (sc:observer sc:observer) }} {{ ?m ?role {c} ; sc:organization ?o BIND({c} AS ?s) }} UNION
-    {{ ?m ?role ?s ; sc:organization {c} BIND({c} AS ?o) }} }}"""
+MEMBERSHIPS = """SELECT DISTINCT ?s ?p ?o WHERE { VALUES (?role ?p) { (onto:member onto:memberOf)
+    (onto:observer onto:observer) } ?m ?role ?s ; onto:organization ?o }"""
+MEMBERSHIPS_AROUND = """SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES (?role ?p) {{ (onto:member onto:memberOf)
+    (onto:observer onto:observer) }} {{ ?m ?role {c} ; onto:organization ?o BIND({c} AS ?s) }} UNION
+    {{ ?m ?role ?s ; onto:organization {c} BIND({c} AS ?o) }} }}"""
 INVERSES = """SELECT DISTINCT ?p ?q WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } }"""
 
 
-def network(store: ox.Store, around: str | None = None, *, limit: int | None = None) -> Network:
-    """The whole graph (actors, forums, agreements and the meetings between them), or one
-    resource with every resource it is directly linked to (the first ``limit`` links the
-    store gives, when given: a hub may have thousands). Redundant edges are left out: a
-    super-property beside its sub-property, an inverse beside the asserted direction."""
+def network(store: ox.Store, around: str | None = None, *, limit: int | None = None,
+            config: ProjectConfig | None = None) -> Network:
+    """The whole graph (actors, forums, agreements and the meetings between them; for a
+    project without them, every linked resource of its namespace), or one resource with
+    every resource it is directly linked to (the first ``limit`` links the store gives,
+    when given: a hub may have thousands). Redundant edges are left out: a super-property
+    beside its sub-property, an inverse beside the asserted direction."""
+    with _drawing(config):
+        return _network(store, around, limit)
+
+
+def _legend(store: ox.Store) -> tuple[str, ...]:
+    """The classes that colour the nodes: :data:`GROUPS` or the project's home classes."""
+    config = _config()
+    if _has_term(store, "Actor"):
+        return tuple(config.ontology_namespace + g for g in GROUPS)
+    return tuple(c for c, _ in config.home_classes)
+
+
+def _network(store: ox.Store, around: str | None, limit: int | None) -> Network:
     cache: dict = {}
     label = lambda iri: label_of(store, ox.NamedNode(iri), cache)  # noqa: E731
     # No ORDER BY: sorting costs the engine far more than the limit saves (0.56 s for 40,000
     # links); the store's own order is the same for the same data, and the layout sorts.
     cut = "" if limit is None else f" LIMIT {int(limit) + 1}"
     was_cut = False
+    legend = _legend(store)
+    ontology = _config().ontology_namespace
     if around is None:
-        members = set(_groups(store, WHOLE_GRAPH))
         triples = _triples(store, LINKS) | _triples(store, MEMBERSHIPS)
-        triples = {t for t in triples if t[0] in members and t[2] in members}
+        if _has_term(store, "Actor"):
+            members = set(_groups(store, tuple(ontology + g for g in WHOLE_GRAPH)))
+            triples = {t for t in triples if t[0] in members and t[2] in members}
+        else:
+            members = {t[0] for t in triples} | {t[2] for t in triples}
         asserted = _triples(store, LINKS, inferred=False) | _triples(store, MEMBERSHIPS,
                                                                      inferred=False)
     else:
@@ -222,12 +334,12 @@ def network(store: ox.Store, around: str | None = None, *, limit: int | None = N
         members = {around} | {t[0] for t in triples} | {t[2] for t in triples}
         asserted = _triples(store, AROUND.format(c=centre) + cut, inferred=False) | \
             _triples(store, MEMBERSHIPS_AROUND.format(c=centre), inferred=False)
-    groups_of = _groups(store, GROUPS, members)
+    groups_of = _groups(store, legend, members)
     kept = _reduce(triples, asserted, _superproperties(store), _inverses(store))
-    nodes = tuple(Node(iri, label(iri), _group(groups_of.get(iri, set()))) for iri in sorted(members))
+    nodes = tuple(Node(iri, label(iri), _group(groups_of.get(iri, set()), legend))
+                  for iri in sorted(members))
     edges = tuple(Edge(s, o, label(p)) for s, p, o in sorted(kept))
-    return Network(nodes, edges, tuple(Ref(SC + g, label(SC + g)) for g in GROUPS), around,
-                   was_cut)
+    return Network(nodes, edges, tuple(Ref(g, label(g)) for g in legend), around, was_cut)
 
 
 def _triples(store, sparql: str, *, inferred: bool = True) -> set[tuple[str, str, str]]:
@@ -235,28 +347,31 @@ def _triples(store, sparql: str, *, inferred: bool = True) -> set[tuple[str, str
             if r["p"].value not in HIDDEN_PREDICATES}
 
 
-def _groups(store, names, only: set[str] | None = None) -> dict[str, set[str]]:
-    """Resource -> the names of its classes among ``names``; of the ``only`` resources, when
+def _groups(store, classes_of: tuple[str, ...], only: set[str] | None = None) -> dict[str, set[str]]:
+    """Resource -> its classes among ``classes_of`` (IRIs); of the ``only`` resources, when
     given (their types, then the subclass closure of the classes: a neighbourhood does not
     read every typed resource, nor walk the class tree once per resource)."""
-    classes = " ".join(f"sc:{name}" for name in names)
+    if not classes_of:
+        return {}
+    classes = " ".join(str(ox.NamedNode(c)) for c in classes_of)
     found: dict[str, set[str]] = {}
     if only is None:
         for row in _rows(store, TYPED.format(classes=classes)):
-            found.setdefault(row["x"].value, set()).add(row["c"].value[len(SC):])
+            found.setdefault(row["x"].value, set()).add(row["c"].value)
         return found
     below: dict[str, set[str]] = {}
     for row in _rows(store, BELOW_CLASSES.format(classes=classes)):
-        below.setdefault(row["t"].value, set()).add(row["c"].value[len(SC):])
-    values = " ".join(str(ox.NamedNode(iri)) for iri in sorted(only) if iri.startswith(SCR))
+        below.setdefault(row["t"].value, set()).add(row["c"].value)
+    ours = _config().resource_namespace or "urn:x-none:"
+    values = " ".join(str(ox.NamedNode(iri)) for iri in sorted(only) if iri.startswith(ours))
     for row in _rows(store, TYPES_OF.format(only=values)) if values else ():
         if row["t"].value in below:
             found.setdefault(row["x"].value, set()).update(below[row["t"].value])
     return found
 
 
-def _group(names: set[str]) -> str:
-    return next((SC + g for g in GROUPS if g in names), "")
+def _group(classes: set[str], legend: tuple[str, ...]) -> str:
+    return next((c for c in legend if c in classes), "")
 
 
 def _inverses(store) -> dict[str, set[str]]:
@@ -283,23 +398,29 @@ def _reduce(triples, asserted, supers, inverses) -> set[tuple[str, str, str]]:
 
 
 def network_svg(store: ox.Store, link: Link, *, around: str | None = None,
-                title: str | None = None) -> str:
+                title: str | None = None, config: ProjectConfig | None = None) -> str:
     if title is None:
         title = f"Neighbourhood of {label_of(store, ox.NamedNode(around))}" if around else "Network"
-    return render_svg.network_svg(network(store, around), link, title=title)
+    return render_svg.network_svg(network(store, around, config=config), link, title=title)
 
 
 # --- ontology diagram -----------------------------------------------------------------------
 
-CLASSES = """SELECT DISTINCT ?c WHERE { ?c a owl:Class FILTER(isIRI(?c) && STRSTARTS(STR(?c), STR(sc:))) }"""
+CLASSES = """SELECT DISTINCT ?c WHERE { ?c a owl:Class
+    FILTER(isIRI(?c) && STRSTARTS(STR(?c), STR(onto:))) }"""
 SUBCLASSES = """SELECT DISTINCT ?c ?d WHERE { ?c rdfs:subClassOf ?d FILTER(isIRI(?c) && isIRI(?d)) }"""
 OBJECT_PROPERTIES = """SELECT DISTINCT ?p ?d ?r WHERE { ?p a owl:ObjectProperty ; rdfs:domain ?d ;
-    rdfs:range ?r FILTER(STRSTARTS(STR(?p), STR(sc:))) }"""
+    rdfs:range ?r FILTER(STRSTARTS(STR(?p), STR(onto:))) }"""
 
 
-def ontology_diagram(store: ox.Store) -> Diagram:
+def ontology_diagram(store: ox.Store, config: ProjectConfig | None = None) -> Diagram:
     """The ontology's own classes, their asserted subclass links, and every object property
     that declares both a domain and a range among those classes."""
+    with _drawing(config):
+        return _diagram(store)
+
+
+def _diagram(store: ox.Store) -> Diagram:
     cache: dict = {}
     label = lambda iri: label_of(store, ox.NamedNode(iri), cache)  # noqa: E731
     classes = {r["c"].value for r in _rows(store, CLASSES, inferred=False)}
@@ -312,8 +433,9 @@ def ontology_diagram(store: ox.Store) -> Diagram:
                    tuple(sorted(parents)), tuple(sorted(props, key=lambda t: (t[0].iri, t[1], t[2]))))
 
 
-def ontology_svg(store: ox.Store, link: Link, *, title: str = "Ontology") -> str:
-    return render_svg.ontology_svg(ontology_diagram(store), link, title=title)
+def ontology_svg(store: ox.Store, link: Link, *, title: str = "Ontology",
+                 config: ProjectConfig | None = None) -> str:
+    return render_svg.ontology_svg(ontology_diagram(store, config), link, title=title)
 
 
 # --- standalone pages -----------------------------------------------------------------------
@@ -327,17 +449,19 @@ def html_page(svg: str, title: str) -> str:
             "</html>\n")
 
 
-def picture(store: ox.Store, kind: str, link: Link = iri_link, *, around: str | None = None) -> str:
+def picture(store: ox.Store, kind: str, link: Link = iri_link, *, around: str | None = None,
+            config: ProjectConfig | None = None) -> str:
     """One picture by name: ``timeline``, ``graph`` (``around`` a resource) or ``ontology``."""
     makers: dict[str, Callable[[ox.Store, Link], str]] = {
-        "timeline": partial(timeline_svg, actor=around), "graph": partial(network_svg, around=around),
-        "ontology": ontology_svg}
+        "timeline": partial(timeline_svg, actor=around, config=config),
+        "graph": partial(network_svg, around=around, config=config),
+        "ontology": partial(ontology_svg, config=config)}
     return makers[kind](store, link)
 
 
 # --- page sections (seccoop.render.sections hands them to the pages) --------------------------
 
-IS_ACTOR = "ASK {{ {x} a/rdfs:subClassOf* sc:Actor }}"
+IS_ACTOR = "ASK {{ {x} a/rdfs:subClassOf* onto:Actor }}"
 
 
 def figure(svg: str, heading: str, kind: str) -> str:
@@ -346,19 +470,25 @@ def figure(svg: str, heading: str, kind: str) -> str:
             f'<div style="overflow:auto;max-width:100%">{svg}</div></section>')
 
 
-def home_section(store: ox.Store, link: Link = server_link, **_context) -> str:
-    return figure(timeline_svg(store, link), "Timeline", "timeline")
+def home_section(store: ox.Store, link: Link = server_link, *,
+                 config: ProjectConfig | None = None, **_context) -> str:
+    return figure(timeline_svg(store, link, config=config), "Timeline", "timeline")
 
 
 def entity_section(store: ox.Store, iri: str, link: Link = server_link, *,
-                   limit: int | None = None) -> str:
+                   limit: int | None = None, config: ProjectConfig | None = None) -> str:
     """An entity's neighbourhood network (at most ``limit`` links) and, for an actor, its
     own timeline."""
-    if not iri.startswith(SCR):
+    with _drawing(config):
+        return _entity_section(store, iri, link, limit)
+
+
+def _entity_section(store: ox.Store, iri: str, link: Link, limit: int | None) -> str:
+    if _config().resource_name(iri) is None:
         return ""
     parts = []
     node = ox.NamedNode(iri)
-    if bool(run_query(store, IS_ACTOR.format(x=node)).value):
+    if _rows_ask(store, IS_ACTOR.format(x=node)):
         events = timeline_events(store, iri)
         if events:
             title = f"Timeline of {label_of(store, node)}"
@@ -371,5 +501,10 @@ def entity_section(store: ox.Store, iri: str, link: Link = server_link, *,
     return "".join(parts)
 
 
-def ontology_section(store: ox.Store, link: Link = server_link, **_context) -> str:
-    return figure(ontology_svg(store, link), "Diagram", "ontology")
+def ontology_section(store: ox.Store, link: Link = server_link, *,
+                     config: ProjectConfig | None = None, **_context) -> str:
+    return figure(ontology_svg(store, link, config=config), "Diagram", "ontology")
+
+
+def _rows_ask(store: ox.Store, sparql: str) -> bool:
+    return bool(run_query(store, sparql, prefixes=_prefixes()).value)

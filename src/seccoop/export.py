@@ -30,11 +30,11 @@ from typing import IO, BinaryIO, Iterable, Iterator, cast
 import pyoxigraph as ox
 
 from . import formats
-from .namespaces import GRAPH_BASE, PREFIXES
+from .projectconfig import ProjectConfig, packaged_config
 from .sorting import LineReader, make_sorter
 from .jsonld import JsonLdWriter, context_for, core_context
 from .errors import ExportError
-from .queries import INFERRED_GRAPH
+from .queries import is_inferred_graph
 
 FORMATS = formats.names("rdf")
 EXTENSIONS = {f.name: f.extension for f in formats.RDF}
@@ -45,7 +45,7 @@ VANN = "http://purl.org/vocab/vann/"
 # --- choosing the graphs ---------------------------------------------------------------
 
 def select_graphs(store: ox.Store, graphs: Iterable[str] | None = None, *,
-                  inferred: bool = True) -> list[ox.NamedNode]:
+                  inferred: bool = True, config: ProjectConfig | None = None) -> list[ox.NamedNode]:
     """The named graphs to export, by full IRI, project-relative file path or ``inferred``.
 
     No ``graphs`` means every graph; ``inferred=False`` leaves out the inferred graph.
@@ -53,16 +53,17 @@ def select_graphs(store: ox.Store, graphs: Iterable[str] | None = None, *,
     present = sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)),
                      key=lambda g: g.value)
     if graphs:
+        config = config or packaged_config()
         chosen = []
         for name in graphs:
-            iri = name if "://" in name or name.startswith("urn:") else GRAPH_BASE + name.strip("/")
+            iri = name if "://" in name or name.startswith("urn:") else config.graph_iri(name.strip("/"))
             node = ox.NamedNode(iri)
             if node not in present:
-                known = ", ".join(g.value.removeprefix(GRAPH_BASE) for g in present)
+                known = ", ".join(config.graph_name(g.value) for g in present)
                 raise ExportError(f"no graph {name!r} in the store; graphs: {known}")
             chosen.append(node)
         present = sorted(set(chosen), key=lambda g: g.value)
-    return [g for g in present if inferred or g != INFERRED_GRAPH]
+    return [g for g in present if inferred or not is_inferred_graph(g)]
 
 
 def asserted_copy(store: ox.Store) -> ox.Store:
@@ -72,7 +73,7 @@ def asserted_copy(store: ox.Store) -> ox.Store:
 
     >>> s = ox.Store()
     >>> s.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:b"),
-    ...               INFERRED_GRAPH))
+    ...               ox.NamedNode("https://example.org/graph/inferred")))
     >>> len(asserted_copy(s))
     0
     """
@@ -166,9 +167,10 @@ def sorted_lines(store: ox.Store, graphs: list[ox.NamedNode], *, quads: bool = F
 
 # --- writers ---------------------------------------------------------------------------
 
-def prefixes_of(store: ox.Store, graphs: list[ox.NamedNode]) -> dict[str, str]:
-    """seccoop's prefixes plus those the ontologies declare with vann."""
-    found = dict(PREFIXES)
+def prefixes_of(store: ox.Store, graphs: list[ox.NamedNode],
+                config: ProjectConfig | None = None) -> dict[str, str]:
+    """The project's query prefixes plus those the ontologies declare with vann."""
+    found = dict((config or packaged_config()).query_prefixes)
     query = """SELECT ?p ?u WHERE { GRAPH ?g { ?o <%spreferredNamespacePrefix> ?p ;
                <%spreferredNamespaceUri> ?u } } ORDER BY ?p ?u""" % (VANN, VANN)
     rows = cast(ox.QuerySolutions, store.query(query, named_graphs=list(graphs) or None))
@@ -229,19 +231,21 @@ def write(stream: BinaryIO, out: BinaryIO, fmt: str, prefixes: dict[str, str],
 
 def export(store: ox.Store, out: BinaryIO, fmt: str = "turtle", *,
            graphs: Iterable[str] | None = None, inferred: bool = True,
-           python_sort: bool | None = None, sizes: dict[str, int] | None = None) -> None:
+           python_sort: bool | None = None, sizes: dict[str, int] | None = None,
+           config: ProjectConfig | None = None) -> None:
     """Export the chosen graphs (default: all; ``inferred=False`` leaves out the inferred
     graph) in ``fmt`` to the binary file ``out``. Quad formats keep the graphs; the others
     write the union of the graphs. ``sizes`` (triples per graph IRI, e.g. from the build
-    manifest) saves counting them for the fast path."""
+    manifest) saves counting them for the fast path. ``config``: the project whose prefixes,
+    graph names and JSON-LD context are used (default: the packaged one)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
-    chosen = select_graphs(store, graphs, inferred=inferred)
-    prefixes = prefixes_of(store, chosen)
+    chosen = select_graphs(store, graphs, inferred=inferred, config=config)
+    prefixes = prefixes_of(store, chosen, config)
     if fmt in FAST_FORMATS and os.environ.get(FAST_ENV) != "0" and \
             _fast_union(store, out, fmt, chosen, prefixes, sizes, python_sort):
         return
-    context = context_for(store, chosen) if fmt == "jsonld" else None
+    context = context_for(store, chosen, config) if fmt == "jsonld" else None
     with sorted_lines(store, chosen, quads=fmt in QUAD_FORMATS, python_sort=python_sort) as lines:
         write(lines, out, fmt, prefixes, context)
 
@@ -337,5 +341,5 @@ def serialize_triples(triples: Iterable[ox.Triple], fmt: str, *,
     token = b"<> " if fmt in QUAD_FORMATS else b""  # the default graph, in quads mode
     out = io.BytesIO()
     write(io.BytesIO(b"".join(token + line for line in sorted(lines))), out, fmt,
-          prefixes or PREFIXES, context)
+          prefixes or packaged_config().query_prefixes, context)
     return out.getvalue()

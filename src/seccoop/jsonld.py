@@ -1,8 +1,9 @@
 """JSON-LD for JavaScript developers: compacted with one published ``@context``.
 
-The context is the hand-written core shipped as ``seccoop/context.jsonld`` (prefixes and
-natural names such as ``label``, ``type``, ``sameAs``) plus a short name for every class and
-property of the ``sc:`` ontology, derived deterministically from the store. Exports embed
+The context is the project's prefixes, then the hand-written core shipped as
+``seccoop/context.jsonld`` (standard prefixes and natural names such as ``label``, ``type``,
+``sameAs``), plus a short name for every class and property of the project's ontology
+namespace, derived deterministically from the store. Exports embed
 it inline (offline parsers need it there); the static site publishes the same object as
 ``context.jsonld``.
 
@@ -20,36 +21,52 @@ from typing import Any, BinaryIO, Iterable
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES, SC
+from .namespaces import STANDARD_PREFIXES as PREFIXES
+from .projectconfig import ProjectConfig, packaged_config
 
 RDF = PREFIXES["rdf"]
 XSD = PREFIXES["xsd"]
 
 
-def core_context() -> dict:
-    """The hand-written part of the published context (``seccoop/context.jsonld``)."""
+def core_context(config: ProjectConfig | None = None) -> dict:
+    """The project's prefixes (default: the packaged project's) and the hand-written part
+    of the published context (``seccoop/context.jsonld``)."""
     text = resources.files("seccoop").joinpath("context.jsonld").read_text(encoding="utf-8")
-    return json.loads(text)["@context"]
+    written = json.loads(text)["@context"]
+    own = dict((config or packaged_config()).prefixes)
+    context = {key: written[key] for key in ("id", "type")}
+    context.update(own)
+    context.update((k, v) for k, v in written.items() if k not in context)
+    return context
 
 
-def context_for(store: ox.Store, graphs: list[ox.NamedNode] | None = None) -> dict:
-    """The core context plus a short name for every class and property of the sc: ontology
-    (object properties coerce their values to IRIs). Deterministic: sorted by IRI."""
-    context = core_context()
+def context_for(store: ox.Store, graphs: list[ox.NamedNode] | None = None,
+                config: ProjectConfig | None = None) -> dict:
+    """The core context plus a short name for every class and property of the project's
+    ontology namespace (object properties coerce their values to IRIs). Deterministic:
+    sorted by IRI."""
+    config = config or packaged_config()
+    context = core_context(config)
+    namespace = config.ontology_namespace
+    if not namespace:
+        return context
+    prefix = next((p for p, ns in config.prefixes if ns == namespace), None)
+    curie = (lambda name: f"{prefix}:{name}") if prefix else (lambda name: namespace + name)
     taken = set(context) | {v if isinstance(v, str) else v["@id"] for v in context.values()}
     query = f"""SELECT ?t (SAMPLE(?k) AS ?kind) WHERE {{ GRAPH ?g {{ ?t a ?k }}
-        FILTER(STRSTARTS(STR(?t), "{SC}") && ?k IN (owl:Class, rdfs:Class, owl:ObjectProperty,
-        owl:DatatypeProperty, owl:AnnotationProperty, rdf:Property)) }} GROUP BY ?t ORDER BY ?t"""
+        FILTER(STRSTARTS(STR(?t), {ox.Literal(namespace)}) && ?k IN (owl:Class, rdfs:Class,
+        owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty, rdf:Property)) }}
+        GROUP BY ?t ORDER BY ?t"""
     rows: Any = store.query(query, prefixes=PREFIXES, named_graphs=list(graphs) if graphs else None)
     for row in rows:
-        name = row["t"].value[len(SC):]
-        if not name.isidentifier() or name in taken or "sc:" + name in taken:
+        name = row["t"].value[len(namespace):]
+        if not name.isidentifier() or name in taken or curie(name) in taken:
             continue
         taken.add(name)
         if row["kind"].value == PREFIXES["owl"] + "ObjectProperty":
-            context[name] = {"@id": "sc:" + name, "@type": "@id"}
+            context[name] = {"@id": curie(name), "@type": "@id"}
         else:
-            context[name] = "sc:" + name
+            context[name] = curie(name)
     return context
 
 

@@ -18,6 +18,9 @@ RDF_SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".rdf": "rdfxml", ".owl": "
 # SHACL shapes describe the data; they are not facts of the graph.
 NOT_LOADED = {"shapes.ttl"}
 SOURCE_FOLDERS = ("ontology", "data")
+CONFIG_FILE = "seccoop.toml"
+# Beside each build: the query prefixes of its project, one ``prefix<TAB>namespace`` a line.
+PREFIXES_FILE = "prefixes.tsv"
 
 
 def rdf_kind(name: str) -> str | None:
@@ -50,7 +53,7 @@ def enclosing_project(start: str) -> str | None:
     ``ontology/`` and ``data/``: the files being edited, not an installed copy."""
     here = os.path.realpath(start)
     while True:
-        if os.path.isfile(os.path.join(here, "seccoop.toml")) or all(
+        if os.path.isfile(os.path.join(here, CONFIG_FILE)) or all(
                 os.path.isdir(os.path.join(here, name)) for name in SOURCE_FOLDERS):
             return here
         parent = os.path.dirname(here)
@@ -87,10 +90,25 @@ def source_stats(root: str, files: list[str] | None = None) -> str:
     costs the lean query path a noticeable share of its budget.
     """
     lines = []
-    for rel in source_files(root) if files is None else files:
+    config = os.path.join(root, CONFIG_FILE)
+    for rel in (source_files(root) if files is None else files) + (
+            [CONFIG_FILE] if os.path.isfile(config) else []):
         info = os.stat(os.path.join(root, rel))
         lines.append(f"{rel}\t{info.st_size}\t{info.st_mtime_ns}\n")
     return "".join(lines)
+
+
+def prefix_lines(prefixes: dict[str, str]) -> str:
+    return "".join(f"{p}\t{ns}\n" for p, ns in prefixes.items())
+
+
+def build_prefixes(build: str) -> dict[str, str] | None:
+    """The query prefixes recorded beside a build (None for a build from before them)."""
+    try:
+        with open(os.path.join(build, PREFIXES_FILE), encoding="utf-8") as handle:
+            return dict(line.rstrip("\n").split("\t", 1) for line in handle if "\t" in line)
+    except FileNotFoundError:
+        return None
 
 
 def recorded_stats(build: str) -> str | None:
@@ -169,18 +187,19 @@ def try_query(argv: list[str]) -> bool:
     text = _query_text(opts["query"], root) if build else None
     if text is None or "from" in text.lower():
         return False  # FROM may give the query a dataset of its own: the full path reads it
+    prefixes = build_prefixes(build or "")
+    if prefixes is None:
+        return False
     import signal
 
     import pyoxigraph as ox
-
-    from .namespaces import PREFIXES
 
     # pyoxigraph cannot be interrupted inside a query: Ctrl+C ends the process at once.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
     try:
         result = ox.Store.read_only(os.path.join(build or "", "oxigraph")).query(
-            text, prefixes=PREFIXES, use_default_graph_as_union=True)
+            text, prefixes=prefixes, use_default_graph_as_union=True)
     except (SyntaxError, OSError, ValueError):
         return False  # click reports it properly
     if isinstance(result, ox.QueryTriples):

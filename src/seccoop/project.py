@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-
-from .namespaces import GRAPH_BASE
 
 from . import lean
 from .errors import ProjectError
+from .projectconfig import ProjectConfig, load_config
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,14 @@ class Project:
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
+    @cached_property
+    def config(self) -> ProjectConfig:
+        """What the project says about itself (``seccoop.toml``, else inferred), read once."""
+        return load_config(self.root)
+
     def graph_iri(self, path: Path) -> str:
         """The named graph holding the triples of one source file."""
-        return GRAPH_BASE + self.relative(path)
+        return self.config.graph_iri(self.relative(path))
 
 
 def rdf_kind(path: Path) -> str | None:

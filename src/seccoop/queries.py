@@ -17,18 +17,30 @@ from typing import Any, cast
 
 import pyoxigraph as ox
 
-from .namespaces import INFERRED_GRAPH_IRI, PREFIXES
+from .namespaces import STANDARD_PREFIXES
 
 from . import formats
 from .errors import QueryError
 from .project import Project
+from .projectconfig import packaged_config
 
 RESULT_FORMATS = {f.name: f.ox for f in formats.RESULTS
                   if isinstance(f.ox, ox.QueryResultsFormat)}
 GRAPH_FORMATS = {f.name: f.ox for f in formats.RDF if isinstance(f.ox, ox.RdfFormat)}
 SELECT_FORMATS = ("table", *RESULT_FORMATS)
 QUERY_SUFFIXES = (".rq", ".sparql")
-INFERRED_GRAPH = ox.NamedNode(INFERRED_GRAPH_IRI)
+XSD = STANDARD_PREFIXES["xsd"]
+
+
+def is_inferred_graph(graph) -> bool:
+    """True for the graph of the materialised closure (``<graph base>inferred``): source
+    files always have a suffix, so no file's graph ends so."""
+    return isinstance(graph, ox.NamedNode) and graph.value.endswith("/inferred")
+
+
+def default_prefixes() -> dict[str, str]:
+    """The predeclared prefixes when no project is given: the packaged project's."""
+    return packaged_config().query_prefixes
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,7 @@ def find_query(spec: str, project: Project,
     raise QueryError(f"unknown query name {spec!r}", close)
 
 
-def parse_param(text: str) -> tuple[str, object]:
+def parse_param(text: str, prefixes: dict[str, str] | None = None) -> tuple[str, object]:
     """``NAME=VALUE`` to (name, term): ``<iri>``, a prefixed name of a predeclared prefix,
     a number, ``true``/``false``, else a string.
 
@@ -114,14 +126,15 @@ def parse_param(text: str) -> tuple[str, object]:
     value = value.strip()
     if value.startswith("<") and value.endswith(">"):
         return name, ox.NamedNode(value[1:-1])
+    prefixes = prefixes or default_prefixes()
     prefix, colon, local = value.partition(":")
-    if colon and prefix in PREFIXES and not local.startswith("//"):
-        return name, ox.NamedNode(PREFIXES[prefix] + local)
+    if colon and prefix in prefixes and not local.startswith("//"):
+        return name, ox.NamedNode(prefixes[prefix] + local)
     for datatype, pattern in (("integer", r"[+-]?\d+"), ("decimal", r"[+-]?\d*\.\d+")):
         if re.fullmatch(pattern, value):
-            return name, ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + datatype))
+            return name, ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
     if value in ("true", "false"):
-        return name, ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + "boolean"))
+        return name, ox.Literal(value, datatype=ox.NamedNode(XSD + "boolean"))
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         value = value[1:-1]
     return name, ox.Literal(value)
@@ -153,16 +166,14 @@ class QueryResult:
         return f"QueryResult(kind={self.kind!r}, value={self.value!r}, variables={self.variables!r})"
 
 
-# The options of the common case (inferred triples included, no dataset given), built
-# once: a query's own PREFIX declarations override these.
-_UNION_OPTIONS: dict[str, Any] = {"prefixes": PREFIXES, "use_default_graph_as_union": True}
 _MAY_NAME_DATASET = re.compile(r"from", re.I)
 
 
 def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
               default_graph_uris: list[str] | None = None,
               named_graph_uris: list[str] | None = None,
-              base_iri: str | None = None, params: dict | None = None) -> QueryResult:
+              base_iri: str | None = None, params: dict | None = None,
+              prefixes: dict[str, str] | None = None) -> QueryResult:
     """Evaluate ``sparql`` over the dataset SPARQL 1.1 gives it.
 
     The dataset comes from the protocol's ``default_graph_uris``/``named_graph_uris`` when
@@ -173,13 +184,18 @@ def run_query(store: ox.Store, sparql: str, *, inferred: bool = True,
     ``base_iri`` resolves relative IRIs of a query without BASE (the endpoint passes its URL).
     ``params`` binds variables before evaluation (name -> term, see :func:`parse_param`);
     pyoxigraph binds the variables a query returns (``SELECT *`` returns them all).
+    ``prefixes`` are predeclared (default: the packaged project's); the query's own
+    PREFIX declarations override them.
     """
+    prefixes = prefixes or default_prefixes()
     if inferred and default_graph_uris is None and named_graph_uris is None \
             and not _MAY_NAME_DATASET.search(sparql):
-        options = {**_UNION_OPTIONS, "base_iri": base_iri} if base_iri else _UNION_OPTIONS
+        options: dict[str, Any] = {"prefixes": prefixes, "use_default_graph_as_union": True}
+        if base_iri:
+            options["base_iri"] = base_iri
     else:
         options = _dataset_options(store, sparql, inferred, default_graph_uris,
-                                   named_graph_uris, base_iri)
+                                   named_graph_uris, base_iri, prefixes)
         if base_iri:
             options["base_iri"] = base_iri
     if params:
@@ -204,16 +220,16 @@ def asserted_graphs(store: ox.Store) -> list[ox.NamedNode]:
     """Every named graph except the inferred one, i.e. the source files."""
     # A build loads every source into a graph named by IRI, so no graph here is a blank node.
     graphs = cast("list[ox.NamedNode]", list(store.named_graphs()))
-    return sorted((g for g in graphs if g != INFERRED_GRAPH), key=lambda g: g.value)
+    return sorted((g for g in graphs if not is_inferred_graph(g)), key=lambda g: g.value)
 
 
 def _dataset_options(store: ox.Store, sparql: str, inferred: bool, default_graph_uris,
-                     named_graph_uris, base_iri: str | None) -> dict:
+                     named_graph_uris, base_iri: str | None, prefixes: dict[str, str]) -> dict:
     def kept(iris) -> list[ox.NamedNode]:
         graphs = [ox.NamedNode(iri) for iri in iris]
-        return graphs if inferred else [g for g in graphs if g != INFERRED_GRAPH]
+        return graphs if inferred else [g for g in graphs if not is_inferred_graph(g)]
 
-    options: dict[str, Any] = {"prefixes": PREFIXES}
+    options: dict[str, Any] = {"prefixes": prefixes}
     if default_graph_uris is not None or named_graph_uris is not None:
         options["default_graph"] = kept(default_graph_uris or [])
         options["named_graphs"] = kept(named_graph_uris or [])
@@ -223,7 +239,7 @@ def _dataset_options(store: ox.Store, sparql: str, inferred: bool, default_graph
     words = tokens(sparql)
     clauses = dataset_clauses(sparql, words)
     if clauses:  # the engine reads the query's own dataset, unless inferred=false must edit it
-        resolved = None if inferred else _resolved(clauses, words, base_iri)
+        resolved = None if inferred else _resolved(clauses, words, base_iri, prefixes)
         if resolved is not None:
             options["default_graph"] = kept(resolved[0])
             options["named_graphs"] = kept(resolved[1])
@@ -237,15 +253,15 @@ def _dataset_options(store: ox.Store, sparql: str, inferred: bool, default_graph
     return options
 
 
-def _resolved(clauses: list[tuple[str, str]], words: list[str],
-              base_iri: str | None) -> tuple[list[str], list[str]] | None:
+def _resolved(clauses: list[tuple[str, str]], words: list[str], base_iri: str | None,
+              given: dict[str, str]) -> tuple[list[str], list[str]] | None:
     """The IRIs of the query's FROM and FROM NAMED terms, or None when one cannot be
     resolved here (the engine then reads the query's dataset as written)."""
     from .sparqlscan import prologue, resolve
 
     base, declared = prologue("", words)
     base = resolve(f"<{base}>", {}, base_iri) if base else base_iri
-    prefixes = {**PREFIXES, **declared}
+    prefixes = {**given, **declared}
     found: tuple[list[str], list[str]] = ([], [])
     for kind, term in clauses:
         iri = resolve(term, prefixes, base)
@@ -292,36 +308,39 @@ def syntax_message(error: SyntaxError, sparql: str | None = None) -> str:
     return f"SPARQL syntax error at line {line}, column {column}: {reason}"
 
 
-def serialize_result(result: QueryResult, fmt: str, output=None) -> bytes | None:
+def serialize_result(result: QueryResult, fmt: str, output=None,
+                     prefixes: dict[str, str] | None = None) -> bytes | None:
     """A result in a machine format (csv/tsv/json/xml or an RDF syntax), streamed to
     ``output`` (a binary file) when given, else returned as bytes."""
     if result.kind == "graph":
         if fmt not in GRAPH_FORMATS:
             raise QueryError(f"format {fmt!r} is for SELECT/ASK; CONSTRUCT and DESCRIBE take "
                              + ", ".join(GRAPH_FORMATS))
-        return _serialize_triples(result.value, GRAPH_FORMATS[fmt], output)
+        return _serialize_triples(result.value, GRAPH_FORMATS[fmt], output, prefixes)
     if fmt not in RESULT_FORMATS:
         raise QueryError(f"format {fmt!r} is for CONSTRUCT/DESCRIBE; SELECT and ASK take "
                          + ", ".join(SELECT_FORMATS))
     return result.value.serialize(output, format=RESULT_FORMATS[fmt])
 
 
-def _serialize_triples(triples, fmt: ox.RdfFormat, output=None) -> bytes | None:
+def _serialize_triples(triples, fmt: ox.RdfFormat, output=None,
+                       prefixes: dict[str, str] | None = None) -> bytes | None:
     # Quad formats need quads: CONSTRUCT output goes to the default graph.
     quads = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
-        return ox.serialize(quads, output, format=fmt, prefixes=PREFIXES)
+        return ox.serialize(quads, output, format=fmt, prefixes=prefixes or default_prefixes())
     return ox.serialize(quads, output, format=fmt)
 
 
 # --- human-readable output -------------------------------------------------------------
 
-def shorten(term) -> str:
-    """A term as a person reads it: prefixed names, plain literals, ``_:b`` blank nodes."""
+def shorten(term, prefixes: dict[str, str] | None = None) -> str:
+    """A term as a person reads it: prefixed names (of ``prefixes``, default the packaged
+    project's), plain literals, ``_:b`` blank nodes."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, namespace in PREFIXES.items():
+        for prefix, namespace in (prefixes or default_prefixes()).items():
             if term.value.startswith(namespace):
                 local = term.value[len(namespace):]
                 if local and all(c.isalnum() or c in "-_." for c in local):
@@ -336,16 +355,18 @@ def shorten(term) -> str:
     return str(term)
 
 
-def format_table(result: QueryResult, *, max_width: int | None = None) -> str:
+def format_table(result: QueryResult, *, max_width: int | None = None,
+                 prefixes: dict[str, str] | None = None) -> str:
     """Aligned text columns, or a clear ``no results`` line."""
+    short = lambda term: shorten(term, prefixes)  # noqa: E731
     if result.kind == "ask":
         return "yes" if bool(result.value) else "no"
     if result.kind == "graph":
-        rows = [[shorten(t.subject), shorten(t.predicate), shorten(t.object)] for t in result.value]
+        rows = [[short(t.subject), short(t.predicate), short(t.object)] for t in result.value]
         header = ["subject", "predicate", "object"]
     else:
         header = result.variables
-        rows = [[shorten(solution[v]) for v in header] for solution in result.value]
+        rows = [[short(solution[v]) for v in header] for solution in result.value]
     if not rows:
         return "no results"
     rows = [[_clip(cell, max_width) for cell in row] for row in rows]

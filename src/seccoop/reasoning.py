@@ -30,31 +30,35 @@ from typing import IO, Any, Callable, Iterable, Mapping, Union, cast
 
 import pyoxigraph as ox
 
-from .namespaces import GRAPH_BASE, INFERRED_GRAPH_IRI
+from .projectconfig import packaged_config
 from .browse import label_of, sources_of
-from .queries import shorten
+from .queries import is_inferred_graph, shorten
 from .rules import RDF, VOCAB_NAMESPACES, Closure
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
+OWL_CHAIN = "http://www.w3.org/2002/07/owl#propertyChainAxiom"
 WRITE_SLICE = 200_000  # inferred triples written per N-Quads text
 READ_BLOCK = 64 * 2**20  # bytes of N-Triples handed to the engine at a time
 
 
 # ----- store <-> engine ---------------------------------------------------------------------
 def inferred_graph_or_default(inferred_graph: ox.NamedNode | None) -> ox.NamedNode:
-    """The graph that holds the closure: ``inferred_graph``, else the project's default.
+    """The graph that holds the closure: ``inferred_graph``, else the packaged project's.
 
-    >>> inferred_graph_or_default(None).value == INFERRED_GRAPH_IRI
+    >>> inferred_graph_or_default(None).value.endswith("/inferred")
     True
     """
-    return inferred_graph if inferred_graph is not None else ox.NamedNode(INFERRED_GRAPH_IRI)
+    return inferred_graph if inferred_graph is not None else \
+        ox.NamedNode(packaged_config().inferred_graph)
 
 
 def _asserted_graphs(store: ox.Store, inferred: ox.NamedNode) -> list:
-    return [ox.DefaultGraph()] + [g for g in store.named_graphs() if g != inferred]
+    # Any project's closure graph is left out, whatever its graph base.
+    return [ox.DefaultGraph()] + [g for g in store.named_graphs()
+                                  if g != inferred and not is_inferred_graph(g)]
 
 
 GraphReader = Callable[[ox.NamedNode, Path], bool]
@@ -247,22 +251,25 @@ def to_term(nt: str) -> Term:
     return next(iter(ox.parse(f"<urn:x> <urn:x> {nt} .", ox.RdfFormat.N_TRIPLES))).object
 
 
-def labels_for(store: ox.Store, terms: Iterable[Term]) -> dict:
+def labels_for(store: ox.Store, terms: Iterable[Term], prefixes: dict | None = None) -> dict:
     """Display label of each term: its rdfs:label (see :func:`seccoop.browse.label_of`);
     literals in their N-Triples form."""
     cache: dict = {}
-    return {t: str(t) if isinstance(t, ox.Literal) else label_of(store, t, cache)
+    return {t: str(t) if isinstance(t, ox.Literal) else label_of(store, t, cache, prefixes)
             for t in set(terms)}
 
 
 def _graphs_of(store: ox.Store, triple: Triple, inferred: ox.NamedNode) -> list[str]:
+    """The source files (``data/sco.ttl``) of an asserted triple: each graph's IRI less the
+    graph base, which the inferred graph's IRI (``<graph base>inferred``) gives."""
+    base = inferred.value[:-len("inferred")] if inferred.value.endswith("inferred") else ""
     s, p, o = triple
     names = []
     for q in store.quads_for_pattern(s, p, o):
         g = q.graph_name
-        if g != inferred:
+        if g != inferred and not is_inferred_graph(g):
             name = g.value if isinstance(g, ox.NamedNode) else ""
-            names.append(name[len(GRAPH_BASE):] if name.startswith(GRAPH_BASE) else name)
+            names.append(name[len(base):] if base and name.startswith(base) else name)
     return names
 
 
@@ -277,10 +284,13 @@ class Explanation:
     premises: list["Explanation"] = field(default_factory=list)
     sources: list[tuple[str, str]] = field(default_factory=list)
     graphs: list[str] = field(default_factory=list)
+    # For ``p owl:propertyChainAxiom (p1 p2 ...)``: the chain's properties, shown as
+    # ``p1 ∘ p2 ⊑ p`` rather than the list's blank node.
+    chain: tuple = ()
 
     def terms(self) -> set:
         """Every term in the tree (to fetch labels in one go)."""
-        out = set(self.triple)
+        out = set(self.triple) | set(self.chain)
         for p in self.premises:
             out |= p.terms()
         return out
@@ -327,15 +337,36 @@ class Explainer:
             return e
         triple = self.triple(t)
         rec = cast(dict, self.c.why).get(t)  # an Explainer's closure records (why is a dict)
+        if rec is not None:
+            rec = self._direct(t) or rec
         if rec is None:  # asserted: it was in the store before reasoning
             e = Explanation(triple, "asserted", sources=sources_of(self.store, *triple),
-                            graphs=_graphs_of(self.store, triple, self.inferred))
+                            graphs=_graphs_of(self.store, triple, self.inferred),
+                            chain=self._chain(t))
         else:
             rule, premises = rec
             e = Explanation(triple, "inferred", rule=rule,
                             premises=[self.explain_ids(p) for p in premises])
         self.memo[t] = e
         return e
+
+    def _direct(self, t: tuple[int, int, int]) -> tuple | None:
+        """``x a C`` from an asserted ``x a D`` and an asserted ``D ⊑ C`` (cax-sco), when
+        the closure recorded a roundabout derivation: the one a reader expects."""
+        c, why = self.c, cast(dict, self.c.why)
+        s, p, o = t
+        if p != c.TYPE or why[t][0] == "cax-sco":
+            return None
+        for d in sorted(c.objects(s, c.TYPE)):
+            if d != o and c.has(d, c.SCO, o) and (s, c.TYPE, d) not in why \
+                    and (d, c.SCO, o) not in why:
+                return ("cax-sco", ((s, c.TYPE, d), (d, c.SCO, o)))
+        return None
+
+    def _chain(self, t: tuple[int, int, int]) -> tuple:
+        if t[1] != self.c.CHAIN:
+            return ()
+        return tuple(self.term(i) for i in self.c.list_items(t[2]))
 
     def explain(self, triple: Triple) -> Explanation:
         s, p, o = (self.c.ids.get(str(x)) for x in triple)
@@ -367,22 +398,42 @@ def explainer(store: ox.Store, *, inferred_graph: ox.NamedNode | None = None) ->
     ...                                ox.NamedNode("urn:B"))).status
     'not entailed'
     """
-    inferred = inferred_graph_or_default(inferred_graph)
+    inferred = inferred_graph if inferred_graph is not None else _closure_graph(store)
     closure = load_closure(store, inferred_graph=inferred, record=True)
     return Explainer(store, closure, inferred)
 
 
-def format_triple(triple: Triple, labels: Mapping) -> str:
+def _closure_graph(store: ox.Store) -> ox.NamedNode:
+    """The store's own inferred graph (any project's), else the packaged project's name."""
+    found = [g for g in store.named_graphs() if is_inferred_graph(g)]
+    return cast(ox.NamedNode, found[0]) if len(found) == 1 else inferred_graph_or_default(None)
+
+
+def format_triple(triple: Triple, labels: Mapping, prefixes: dict | None = None) -> str:
     """A triple in display labels, prefixed names where a term has none.
 
     >>> format_triple((ox.NamedNode("urn:a"), RDF_TYPE, ox.NamedNode("urn:B")),
     ...               {ox.NamedNode("urn:a"): "A"})
     'A rdf:type <urn:B>'
     """
-    return " ".join(display_label(x, labels) for x in triple)
+    return " ".join(display_label(x, labels, prefixes) for x in triple)
 
 
-def display_label(term: Term, labels: Mapping | None) -> str:
+def format_fact(e: Explanation, labels: Mapping, prefixes: dict | None = None) -> str:
+    """:func:`format_triple`, or a property chain as ``p1 ∘ p2 ⊑ p``.
+
+    >>> p = [ox.NamedNode(f"urn:{x}") for x in "pqr"]
+    >>> format_fact(Explanation((p[2], ox.NamedNode(OWL_CHAIN), ox.BlankNode()), "asserted",
+    ...                         chain=(p[0], p[1])), {})
+    '<urn:p> ∘ <urn:q> ⊑ <urn:r>'
+    """
+    if e.chain:
+        chain = " ∘ ".join(display_label(x, labels, prefixes) for x in e.chain)
+        return f"{chain} ⊑ {display_label(e.triple[0], labels, prefixes)}"
+    return format_triple(e.triple, labels, prefixes)
+
+
+def display_label(term: Term, labels: Mapping | None, prefixes: dict | None = None) -> str:
     """The label ``labels`` gives ``term``, else its short form (prefixed name or N-Triples).
 
     >>> display_label(RDF_TYPE, None)
@@ -390,10 +441,11 @@ def display_label(term: Term, labels: Mapping | None) -> str:
     """
     if labels and term in labels:
         return labels[term]
-    return shorten(term)
+    return shorten(term, prefixes)
 
 
-def format_explanation(expl: Explanation, labels: Union[Mapping, ox.Store, None] = None) -> str:
+def format_explanation(expl: Explanation, labels: Union[Mapping, ox.Store, None] = None,
+                       prefixes: dict | None = None) -> str:
     """An indented tree for the terminal: rule names, labels, source sentences under leaves.
 
     ``labels`` maps terms to display names; pass the store to look up rdfs:label.
@@ -403,19 +455,20 @@ def format_explanation(expl: Explanation, labels: Union[Mapping, ox.Store, None]
     <urn:a> rdf:type <urn:B>: not entailed
     """
     if isinstance(labels, ox.Store):
-        labels = labels_for(labels, expl.terms())
+        labels = labels_for(labels, expl.terms(), prefixes)
     lines: list[str] = []
-    _format_into(expl, labels or {}, 0, lines)
+    _format_into(expl, labels or {}, 0, lines, prefixes)
     return "\n".join(lines)
 
 
-def _format_into(e: Explanation, labels: Mapping, depth: int, lines: list[str]) -> None:
+def _format_into(e: Explanation, labels: Mapping, depth: int, lines: list[str],
+                 prefixes: dict | None = None) -> None:
     pad = "    " * depth
-    text = format_triple(e.triple, labels)
+    text = format_fact(e, labels, prefixes)
     if e.status == "inferred":
         lines.append(f"{pad}{text}  [inferred by {e.rule}]")
         for p in e.premises:
-            _format_into(p, labels, depth + 1, lines)
+            _format_into(p, labels, depth + 1, lines, prefixes)
     elif e.status == "asserted":
         where = f" in {', '.join(g for g in e.graphs if g)}" if any(e.graphs) else ""
         lines.append(f"{pad}{text}  [asserted{where}]")
@@ -446,4 +499,6 @@ def explanation_to_json(expl: Explanation, labels: Mapping | None = None) -> dic
     elif expl.status == "asserted":
         out["sources"] = [{"source": s, "text": t} for s, t in expl.sources]
         out["graphs"] = list(expl.graphs)
+        if expl.chain:
+            out["chain"] = [str(t) for t in expl.chain]
     return out

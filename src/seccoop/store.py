@@ -35,12 +35,13 @@ from typing import IO, Callable, cast
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES, __version__
+from .namespaces import __version__
 
 from . import formats, lean
-from .queries import INFERRED_GRAPH, asserted_graphs  # noqa: F401  (the store's graphs)
+from .queries import asserted_graphs  # noqa: F401  (the store's graphs)
 from .errors import InconsistentGraphError, ResolveError, SeccoopError, SourceError
 from .project import Project, find_project, rdf_kind
+from .projectconfig import ProjectConfig, packaged_config
 
 FORMAT_VERSION = "1"
 KEEP_BUILDS = 2  # the current build and the previous one, which a running server may hold open
@@ -75,6 +76,9 @@ def _file_stats(project: Project, files: list[Path]) -> str:
 def fingerprint(project: Project, files: list[Path] | None = None) -> str:
     """A content hash of every source file (names and bytes) and of the store format."""
     digest = hashlib.sha256(f"seccoop {__version__} format {FORMAT_VERSION}\n".encode())
+    settings = project.root / lean.CONFIG_FILE  # graph names and prefixes come from it
+    if settings.is_file():
+        digest.update(settings.read_bytes())
     for path in project.source_files() if files is None else files:
         digest.update(f"{project.relative(path)}\n".encode())
         with open(path, "rb") as handle:
@@ -307,15 +311,15 @@ def _reason(store: ox.Store, report: BuildReport, allow_inconsistent: bool,
 
     # One closure serves both steps; consistency re-runs it (with records) only to explain.
     read = _source_reader(project, files, report.path)
-    closure = reasoning.load_closure(store, inferred_graph=INFERRED_GRAPH, read_graph=read,
+    inferred = ox.NamedNode(project.config.inferred_graph)
+    closure = reasoning.load_closure(store, inferred_graph=inferred, read_graph=read,
                                      progress=progress)
-    report.inferred = reasoning.write_inferred(store, closure, INFERRED_GRAPH,
-                                               progress=progress)
+    report.inferred = reasoning.write_inferred(store, closure, inferred, progress=progress)
     report.reasoned = True
     if progress:
         progress(0, 1, "checking consistency")
     report.inconsistencies = consistency.find_inconsistencies(
-        store, inferred_graph=INFERRED_GRAPH, closure=closure)
+        store, inferred_graph=inferred, closure=closure)
     if progress:
         progress(1, 1, "checking consistency")
     if report.inconsistencies and not allow_inconsistent:
@@ -402,6 +406,8 @@ def _finish(tmp: Path, project, stats: str, report: BuildReport, digest: str) ->
                 "graphs": report.graphs, "inferred": report.inferred,
                 "reasoned": report.reasoned, "built": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     _write_text(tmp / "sources.tsv", stats)
+    # The predeclared query prefixes, for the lean query path and the query processes.
+    _write_text(tmp / lean.PREFIXES_FILE, lean.prefix_lines(project.config.query_prefixes))
     _write_text(tmp / "manifest.json", json.dumps(manifest, indent=1))
 
 
@@ -409,7 +415,8 @@ def _fill(tmp: Path, project, files, reason, allow_inconsistent, progress) -> Bu
     """Load and reason into a new store in ``tmp``; the store is closed on return or error."""
     store = ox.Store(str(tmp / "oxigraph"))
     try:
-        store.add_graph(INFERRED_GRAPH)  # reserved even while empty, so clients can name it
+        # Reserved even while empty, so clients can name it.
+        store.add_graph(ox.NamedNode(project.config.inferred_graph))
         _load_sources(store, project, files, progress)
         report = BuildReport(tmp, True)
         if reason:
@@ -531,8 +538,9 @@ def open_store(project: Project | None = None, store_dir: Path | None = None, *,
     return ox.Store.read_only(str(build_dir / "oxigraph"))
 
 
-def resolve(store: ox.Store, text: str) -> ox.NamedNode:
-    """A resource named by ``<IRI>``, full IRI, prefixed name, or label (case-insensitive).
+def resolve(store: ox.Store, text: str, config: ProjectConfig | None = None) -> ox.NamedNode:
+    """A resource named by ``<IRI>``, full IRI, prefixed name (of the project ``config``,
+    default the packaged one), label (case-insensitive) or name in the resource namespace.
 
     >>> resolve(open_store(), "china").value
     'https://w3id.org/seccoop/id/china'
@@ -542,9 +550,11 @@ def resolve(store: ox.Store, text: str) -> ox.NamedNode:
         return ox.NamedNode(text[1:-1])
     if "://" in text or text.startswith("urn:"):
         return ox.NamedNode(text)
+    config = config or packaged_config()
+    prefixes = config.query_prefixes
     prefix, colon, local = text.partition(":")
-    if colon and prefix in PREFIXES and " " not in local:
-        return ox.NamedNode(PREFIXES[prefix] + local)
+    if colon and prefix in prefixes and " " not in local:
+        return ox.NamedNode(prefixes[prefix] + local)
     from .search import SearchIndex
 
     hits = SearchIndex.from_store(store).search(text, limit=50)
@@ -555,10 +565,18 @@ def resolve(store: ox.Store, text: str) -> ox.NamedNode:
     if found:
         raise ResolveError(f"{text!r} is ambiguous", sorted(found.items()))
     try:
-        slug = ox.NamedNode(PREFIXES["scr"] + text)
+        slug = ox.NamedNode(config.resource_namespace + text) if config.resource_namespace else None
     except ValueError:  # a label with spaces or other characters no IRI holds
         slug = None
     if slug is not None and any(True for _ in store.quads_for_pattern(slug, None, None)):
         return slug
     # The same ranked matches the web search shows (prefix, substring, then fuzzy: "Chnia").
     raise ResolveError(f"no resource is named {text!r}", [(h.iri, h.label) for h in hits[:10]])
+
+
+def __getattr__(name: str):
+    # The packaged project's inferred graph, for Python users of its store; a project's own
+    # is ``project.config.inferred_graph``.
+    if name == "INFERRED_GRAPH":
+        return ox.NamedNode(packaged_config().inferred_graph)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

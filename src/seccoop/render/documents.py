@@ -20,9 +20,11 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from ..namespaces import GRAPH_BASE, INFERRED_GRAPH_IRI, PREFIXES, SC, SCR, __version__
+from ..namespaces import STANDARD_PREFIXES, __version__
 
 from .. import formats
+from ..projectconfig import ProjectConfig, packaged_config
+from ..queries import is_inferred_graph
 from ..settings import Settings, public_base
 from .urls import DUMP_NAME
 
@@ -34,10 +36,16 @@ EXTENSION_OF = {fmt: ext for ext, fmt in EXTENSIONS.items()}
 FOAF = "http://xmlns.com/foaf/0.1/"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 DUMP_EXTENSIONS = ("ttl", "nt", "nq", "trig", "jsonld", "rdf")
-# Turtle prefixes of every published document (the query prefixes plus those below).
-DOC_PREFIXES = {**PREFIXES, "foaf": FOAF, "void": "http://rdfs.org/ns/void#",
-                "dcat": "http://www.w3.org/ns/dcat#",
-                "sd": "http://www.w3.org/ns/sparql-service-description#"}
+DCTERMS, XSD = STANDARD_PREFIXES["dcterms"], STANDARD_PREFIXES["xsd"]
+# Turtle prefixes of every published document besides the project's query prefixes.
+DOC_EXTRA_PREFIXES = {"foaf": FOAF, "void": "http://rdfs.org/ns/void#",
+                      "dcat": "http://www.w3.org/ns/dcat#",
+                      "sd": "http://www.w3.org/ns/sparql-service-description#"}
+
+
+def doc_prefixes(config: ProjectConfig | None = None) -> dict[str, str]:
+    """The Turtle prefixes of the documents of a project (default: the packaged one)."""
+    return {**(config or packaged_config()).query_prefixes, **DOC_EXTRA_PREFIXES}
 # Entity documents describe their blank nodes (e.g. reified provenance statements) this
 # many levels deep.
 BLANK_DEPTH = 8
@@ -55,6 +63,7 @@ class Publication:
     base: str
     modified: str | None = None
     context: dict | None = field(default=None, repr=False)
+    config: ProjectConfig | None = field(default=None, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "base", self.base.rstrip("/"))
@@ -84,25 +93,29 @@ def build_time(manifest: dict) -> datetime | None:
         return None
 
 
-def document_context(store: ox.Store, inferred: bool = True) -> dict:
+def document_context(store: ox.Store, inferred: bool = True,
+                     config: ProjectConfig | None = None) -> dict:
     """The JSON-LD context of the documents (the one ``seccoop export`` and the site use)."""
     from ..export import select_graphs
     from ..jsonld import context_for
 
-    return context_for(store, select_graphs(store, inferred=inferred))
+    return context_for(store, select_graphs(store, inferred=inferred), config)
 
 
-def serialize_triples(triples, fmt: str, context: dict | None = None) -> bytes:
+def serialize_triples(triples, fmt: str, context: dict | None = None,
+                      config: ProjectConfig | None = None) -> bytes:
     """A small graph in the deterministic form of :mod:`seccoop.export` (quad formats put
-    it in the default graph)."""
+    it in the default graph), with the prefixes of the project ``config``."""
     from ..export import serialize_triples as deterministic
 
-    return deterministic(list(triples), fmt, prefixes=DOC_PREFIXES, context=context)
+    return deterministic(list(triples), fmt, prefixes=doc_prefixes(config), context=context)
 
 
-def serialize_turtle(turtle: str, fmt: str, context: dict | None = None) -> bytes:
+def serialize_turtle(turtle: str, fmt: str, context: dict | None = None,
+                     config: ProjectConfig | None = None) -> bytes:
     """Turtle text we wrote, in any RDF format."""
-    return serialize_triples(ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE), fmt, context)
+    return serialize_triples(ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE), fmt, context,
+                             config)
 
 
 # --- entity documents --------------------------------------------------------------------
@@ -120,7 +133,7 @@ def resource_triples(store: ox.Store, iri: str, *, inferred: bool = True,
 
     def take(quads, depth: int) -> bool:
         for quad in quads:
-            if not inferred and quad.graph_name.value == INFERRED_GRAPH_IRI:
+            if not inferred and is_inferred_graph(quad.graph_name):
                 continue
             triple = quad.triple
             if triple in seen:
@@ -144,19 +157,22 @@ def resource_triples(store: ox.Store, iri: str, *, inferred: bool = True,
     return list(seen)
 
 
-def document_iri(base: str, iri: str, fmt: str) -> str:
+def document_iri(base: str, iri: str, fmt: str, config: ProjectConfig | None = None) -> str:
     """The IRI of a resource's document in ``fmt``: ``{base}/id/{name}.{ext}``."""
-    return f"{base}/id/{quote(iri[len(SCR):], safe='')}.{EXTENSION_OF[fmt]}"
+    name = (config or packaged_config()).resource_name(iri) or ""
+    return f"{base}/id/{quote(name, safe='')}.{EXTENSION_OF[fmt]}"
 
 
-def document_triples(doc: str, topic: str, modified: str | None) -> list[ox.Triple]:
+def document_triples(doc: str, topic: str, modified: str | None,
+                     licence: str | None = LICENSE) -> list[ox.Triple]:
     """What a document says about itself: its topic, licence and modification date."""
     d = ox.NamedNode(doc)
-    found = [ox.Triple(d, ox.NamedNode(FOAF + "primaryTopic"), ox.NamedNode(topic)),
-             ox.Triple(d, ox.NamedNode(PREFIXES["dcterms"] + "license"), ox.NamedNode(LICENSE))]
+    found = [ox.Triple(d, ox.NamedNode(FOAF + "primaryTopic"), ox.NamedNode(topic))]
+    if licence:
+        found.append(ox.Triple(d, ox.NamedNode(DCTERMS + "license"), _licence_term(licence)))
     if modified:
-        found.append(ox.Triple(d, ox.NamedNode(PREFIXES["dcterms"] + "modified"),
-                               ox.Literal(modified, datatype=ox.NamedNode(PREFIXES["xsd"] + "dateTime"))))
+        found.append(ox.Triple(d, ox.NamedNode(DCTERMS + "modified"),
+                               ox.Literal(modified, datatype=ox.NamedNode(XSD + "dateTime"))))
     return found
 
 
@@ -164,17 +180,27 @@ def entity_document(store: ox.Store, iri: str, fmt: str, pub: Publication, *,
                     inferred: bool = True, limit: int | None = None) -> tuple[bytes, bool]:
     """A resource's document in ``fmt`` and whether it was cut at ``limit`` triples (the
     document's own triples included). The server and the static site both call this."""
-    meta = document_triples(document_iri(pub.base, iri, fmt), iri, pub.modified)
+    config = pub.config or packaged_config()
+    meta = document_triples(document_iri(pub.base, iri, fmt, config), iri, pub.modified,
+                            config.licence)
     room = None if limit is None else max(limit - len(meta), 0)
     triples = resource_triples(store, iri, inferred=inferred,
                                limit=None if room is None else room + 1)
     cut = room is not None and len(triples) > room
-    return serialize_triples(meta + triples[:room], fmt, pub.context), cut
+    return serialize_triples(meta + triples[:room], fmt, pub.context, config), cut
 
 
-def ontology_triples(store: ox.Store) -> list[ox.Triple]:
+def _licence_term(licence: str):
+    """A licence IRI as an IRI, any other text as a literal."""
+    try:
+        return ox.NamedNode(licence) if "://" in licence else ox.Literal(licence)
+    except ValueError:
+        return ox.Literal(licence)
+
+
+def ontology_triples(store: ox.Store, config: ProjectConfig | None = None) -> list[ox.Triple]:
     """The triples of the graphs loaded from ontology/ files (shapes excluded by the loader)."""
-    prefix = GRAPH_BASE + "ontology/"
+    prefix = (config or packaged_config()).graph_iri("ontology/")
     seen: dict = {}
     for graph in store.named_graphs():
         if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
@@ -202,30 +228,40 @@ def void_counts(store: ox.Store) -> tuple:
     return total, classes, properties, graphs
 
 
-def _local(iri: str) -> str:
+def licence_line(config: ProjectConfig) -> str:
+    return f"dcterms:license {_licence_term(config.licence)} ;\n    " if config.licence else ""
+
+
+def _vocabulary_line(config: ProjectConfig) -> str:
+    vocabulary = config.ontology_iri or config.ontology_namespace.rstrip("#")
+    return f"void:vocabulary <{vocabulary}> ;" if vocabulary else ""
+
+
+def _local(iri: str, prefixes: dict[str, str]) -> str:
     """A fragment-safe short name of an IRI (``sc:Forum``; else the IRI percent-encoded)."""
-    for prefix, namespace in PREFIXES.items():
+    for prefix, namespace in prefixes.items():
         rest = iri[len(namespace):]
         if iri.startswith(namespace) and rest and all(c.isalnum() or c in "-_." for c in rest):
             return f"{prefix}:{rest}"
     return quote(iri, safe="")
 
 
-def _graph_key(graph: str) -> str:
-    return quote(graph.removeprefix(GRAPH_BASE), safe="/.-_~")
-
-
-def graph_node(base: str, graph: str, *, named: bool = False) -> str:
+def graph_node(base: str, graph: str, *, named: bool = False,
+               config: ProjectConfig | None = None) -> str:
     """The IRI of the VoID subset (an ``sd:Graph``) holding the triples of the named graph
     ``graph``; ``named``: of the ``sd:NamedGraph`` (the pair of name and graph)."""
-    return f"{base}/void#{'named-graph' if named else 'graph'}-{_graph_key(graph)}"
+    key = quote((config or packaged_config()).graph_name(graph), safe="/.-_~")
+    return f"{base}/void#{'named-graph' if named else 'graph'}-{key}"
 
 
 def void_description(store: ox.Store, base: str, *, endpoint: bool = True,
-                     dumps: str | None = None, example: str | None = None) -> str:
+                     dumps: str | None = None, example: str | None = None,
+                     config: ProjectConfig | None = None) -> str:
     """VoID in Turtle: the dataset, its class and property partitions (on IRIs), and one
     ``void:subset`` per named graph; ``dumps`` is the URL prefix of the full dumps
     (``{dumps}seccoop.ttl``...)."""
+    config = config or packaged_config()
+    prefixes = config.query_prefixes
     total, classes, properties, graphs = void_counts(store)
     ds = f"<{base}/void>"
     lines = [f"""@prefix void: <http://rdfs.org/ns/void#> .
@@ -234,11 +270,10 @@ def void_description(store: ox.Store, base: str, *, endpoint: bool = True,
 @prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 
 {ds} a void:Dataset ;
-    dcterms:title "seccoop: regional security cooperation (China's National Defense in 2008)"@en ;
-    rdfs:comment "Counts include the materialised OWL 2 RL closure (graph <{INFERRED_GRAPH_IRI}>)." ;
-    dcterms:license <{LICENSE}> ;
-    void:uriSpace "{SCR}" ;
-    void:vocabulary <{SC.rstrip('#')}> ;
+    dcterms:title {ox.Literal(config.title, language="en")} ;
+    rdfs:comment "Counts include the materialised OWL 2 RL closure (graph <{config.inferred_graph}>)." ;
+    {licence_line(config)}void:uriSpace {ox.Literal(config.resource_namespace)} ;
+    {_vocabulary_line(config)}
     void:triples {total} ;
     void:classes {len(classes)} ;
     void:properties {len(properties)} ;
@@ -250,24 +285,28 @@ def void_description(store: ox.Store, base: str, *, endpoint: bool = True,
     if example:
         lines.append(f"{ds} void:exampleResource <{example}> .")
     for cls, count in classes:
-        node = f"<{base}/void#class-{_local(cls.value)}>"
+        node = f"<{base}/void#class-{_local(cls.value, prefixes)}>"
         lines.append(f"{ds} void:classPartition {node} .\n"
                      f"{node} void:class {cls} ; void:entities {count.value} .")
     for prop, count in properties:
-        node = f"<{base}/void#property-{_local(prop.value)}>"
+        node = f"<{base}/void#property-{_local(prop.value, prefixes)}>"
         lines.append(f"{ds} void:propertyPartition {node} .\n"
                      f"{node} void:property {prop} ; void:triples {count.value} .")
     for graph, count, subjects in graphs:
-        node = f"<{graph_node(base, graph.value)}>"
-        named = f"<{graph_node(base, graph.value, named=True)}>"
+        node = f"<{graph_node(base, graph.value, config=config)}>"
+        named = f"<{graph_node(base, graph.value, named=True, config=config)}>"
         lines.append(f"{ds} void:subset {node} .\n{node} a void:Dataset, sd:Graph ; "
-                     f'dcterms:title "{graph.value.removeprefix(GRAPH_BASE)}" ; '
+                     f'dcterms:title {ox.Literal(config.graph_name(graph.value))} ; '
                      f"void:triples {count.value} ; void:distinctSubjects {subjects.value} .\n"
                      f"{named} a sd:NamedGraph ; sd:name {graph} ; sd:graph {node} .")
     return "\n".join(lines) + "\n"
 
 
 # --- the service description ---------------------------------------------------------------
+
+# The service description's own terms (materialisation, limits): seccoop's vocabulary as a
+# tool, the same for every project it serves.
+SERVICE_VOCABULARY = "https://w3id.org/seccoop/ontology#"
 
 # Entailments the materialised closure leaves out (see seccoop.reasoning._trivia_filter and
 # seccoop.rules): what a client must not expect from a query.
@@ -298,7 +337,7 @@ PARAMETERS = {
 
 
 def service_description(base: str | None, settings: Settings,
-                        store: ox.Store | None = None) -> str:
+                        store: ox.Store | None = None, config: ProjectConfig | None = None) -> str:
     """A SPARQL 1.1 Service Description in Turtle: entailment, dataset, formats, limits.
 
     The endpoint IRI comes from :func:`seccoop.settings.public_base` (``--base-url``, else
@@ -308,9 +347,10 @@ def service_description(base: str | None, settings: Settings,
     """
     root = public_base(settings)
     me = f"<{root}/sparql>"
-    parts = [_sd_prefixes(), _sd_service(me, settings), _sd_entailment(me),
-             _sd_parameters(me, root), _sd_prefix_declarations(me),
-             _sd_dataset(me, root, store), _sd_limits(me, settings)]
+    config = config or packaged_config()
+    parts = [_sd_prefixes(), _sd_service(me, settings), _sd_entailment(me, config),
+             _sd_parameters(me, root), _sd_prefix_declarations(me, config),
+             _sd_dataset(me, root, store, config), _sd_limits(me, settings)]
     return "\n".join(parts)
 
 
@@ -320,7 +360,7 @@ def _sd_prefixes() -> str:
 @prefix void: <http://rdfs.org/ns/void#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix sh: <http://www.w3.org/ns/shacl#> .
-@prefix sc: <{SC}> .
+@prefix sc: <{SERVICE_VOCABULARY}> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 
@@ -343,17 +383,17 @@ def _sd_service(me: str, settings: Settings) -> str:
 """
 
 
-def _sd_entailment(me: str) -> str:
+def _sd_entailment(me: str, config: ProjectConfig) -> str:
     omitted = ",\n        ".join(f'"{text}"' for text in OMITTED)
     comment = ("When the store is built, the OWL 2 RL/RDF rules (tables 4-9 of the OWL 2 profiles, "
                "without the axiomatic triples) are applied to the asserted graphs and their "
-               f"consequences stored in <{INFERRED_GRAPH_IRI}>; the default graph is the union of "
+               f"consequences stored in <{config.inferred_graph}>; the default graph is the union of "
                "all graphs, so queries see the closure. Add inferred=false to a request to leave it "
                "out. This is not the OWL 2 RDF-Based entailment regime: the omissions are listed.")
     return f"""{me} sc:materialisation [
     a sc:MaterialisedClosure ;
     sc:profile <http://www.w3.org/ns/owl-profile/RL> ;
-    sc:inferredGraph <{INFERRED_GRAPH_IRI}> ;
+    sc:inferredGraph <{config.inferred_graph}> ;
     rdfs:comment "{comment}" ;
     sc:omits {omitted} ] .
 """
@@ -368,16 +408,16 @@ def _sd_parameters(me: str, root: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _sd_prefix_declarations(me: str) -> str:
+def _sd_prefix_declarations(me: str, config: ProjectConfig) -> str:
     declared = ",\n    ".join(f'[ a sh:PrefixDeclaration ; sh:prefix "{p}" ; '
-                              f'sh:namespace "{ns}"^^xsd:anyURI ]' for p, ns in PREFIXES.items())
+                              f'sh:namespace "{ns}"^^xsd:anyURI ]' for p, ns in config.query_prefixes.items())
     return (f"# Queries may use these prefixes without declaring them.\n"
             f"{me} sc:predeclaredPrefix\n    {declared} .\n")
 
 
-def _sd_dataset(me: str, root: str, store: ox.Store | None) -> str:
+def _sd_dataset(me: str, root: str, store: ox.Store | None, config: ProjectConfig) -> str:
     dataset, default = f"<{root}/sparql#dataset>", f"<{root}/sparql#default-graph>"
-    union = (f"The union of every named graph: the asserted graphs and <{INFERRED_GRAPH_IRI}>, "
+    union = (f"The union of every named graph: the asserted graphs and <{config.inferred_graph}>, "
              "the materialised OWL 2 RL closure.")
     out = [f"""{me} sd:defaultDataset {dataset} .
 {dataset} a sd:Dataset ;
@@ -389,8 +429,8 @@ def _sd_dataset(me: str, root: str, store: ox.Store | None) -> str:
         total, _classes, _properties, graphs = void_counts(store)
         out.append(f"{default} void:triples {total} .")
         for graph, count, _subjects in graphs:
-            named, subset = (f"<{graph_node(root, graph.value, named=True)}>",
-                             f"<{graph_node(root, graph.value)}>")
+            named, subset = (f"<{graph_node(root, graph.value, named=True, config=config)}>",
+                             f"<{graph_node(root, graph.value, config=config)}>")
             out.append(f"{dataset} sd:namedGraph {named} .\n{named} a sd:NamedGraph ; "
                        f"sd:name {graph} ; sd:entailmentRegime ent:Simple ; sd:graph {subset} .\n"
                        f"{subset} a sd:Graph ; void:triples {count.value} .")

@@ -60,7 +60,8 @@ def term_html(urls: Urls, term: dict, label: str | None = None) -> str:
     """A term as HTML: IRIs link (locally when ours) and show ``label`` or a short name."""
     kind, value = term.get("type"), term.get("value", "")
     if kind == "uri":
-        text = label or shorten(ox.NamedNode(value)) if _valid_iri(value) else value
+        prefixes = urls.config.query_prefixes
+        text = label or shorten(ox.NamedNode(value), prefixes) if _valid_iri(value) else value
         href = urls.iri(value)
         if href:
             return f'<a href="{esc(href)}" title="{esc(value)}">{esc(text)}</a>'
@@ -73,7 +74,7 @@ def term_html(urls: Urls, term: dict, label: str | None = None) -> str:
     if term.get("xml:lang"):
         extra = f' <span class="lang">@{esc(term["xml:lang"])}</span>'
     elif term.get("datatype"):
-        extra = f' <span class="dt">{esc(shorten(ox.NamedNode(term["datatype"])))}</span>'
+        extra = f' <span class="dt">{esc(shorten(ox.NamedNode(term["datatype"])))}</span>'  # xsd:
     return f'<span class="lit">{esc(value)}</span>{extra}'
 
 
@@ -160,8 +161,7 @@ def layout(urls: Urls, title: str, body: str, *, head: str = "", alternates: str
 <main id="main">
 {body}
 </main>
-<footer>seccoop {esc(__version__)} · regional security cooperation in
-<cite>China's National Defense in 2008</cite> · SPARQL endpoint for clients:
+<footer>seccoop {esc(__version__)} · {esc(urls.config.title)} · SPARQL endpoint for clients:
 {link(urls.sparql(), "<code>/sparql</code>")} ·
 {link(urls.void(), "VoID")}</footer>
 </body>

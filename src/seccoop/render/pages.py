@@ -15,16 +15,14 @@ from typing import cast
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES, SC, SCR, GRAPH_BASE
+from ..namespaces import STANDARD_PREFIXES as PREFIXES
 from ..browse import LABEL, RDF_TYPE, Description, Fact, blank_text, label_of
 from .documents import select, void_counts
 from .html import downloads, esc, layout, link, search_form, table, term_dict, term_html
 from .sections import NONE, Sections, render
 from .urls import Urls
 
-# The ways into the graph on the home page: class local name -> heading.
-WAYS_IN = (("Forum", "Forums"), ("Agreement", "Agreements"), ("Actor", "Actors"),
-           ("Event", "Events"))
+# The ways into the graph on the home page are the project's home classes.
 WAYS_IN_LIMIT = 60
 # Incoming links shown per property (the counts say how many there are).
 INCOMING_PER_PROPERTY = 10
@@ -56,7 +54,8 @@ def _blank_html(urls: Urls, store, node: ox.BlankNode, cache: dict) -> str:
 # --- home --------------------------------------------------------------------------------
 
 def home_page(store: ox.Store, counts: dict, urls: Urls, sections: Sections = NONE) -> str:
-    """What the graph is, its size, and lists of forums, agreements, actors and events."""
+    """What the graph is (the project's title and description), its size, and lists of the
+    instances of its home classes."""
     parts = [_intro(counts, urls), _ways_in(store, urls),
              render(sections.home, store, urls, counts=counts)]
     return layout(urls, "Home", "".join(parts))
@@ -66,22 +65,23 @@ def _intro(counts: dict, urls: Urls) -> str:
     figures = "".join(f"<li><strong>{esc(f'{value:,}')}</strong> {esc(name)}</li>"
                       for name, value in counts.items())
     endpoint = link(urls.sparql(), "<code>/sparql</code>")
+    config = urls.config
+    about = f"<p>{esc(config.description)}</p>" if config.description else ""
     return f"""<section class="intro">
-<h1>Regional security cooperation, as a knowledge graph</h1>
-<p>Forums, agreements, actors and events of regional security cooperation described in the
-white paper <cite>China's National Defense in 2008</cite>, each fact with the sentence it comes
-from, plus what OWL 2 RL reasoning derives from them.</p>
+<h1>{esc(config.title)}</h1>
+{about}
 <ul class="figures">{figures}</ul>
 <p>Browse below, {link(urls.query(), "query it with SPARQL")}, read the
 <a href="{esc(urls.ontology())}">ontology</a>, or point a SPARQL client at {endpoint}.</p>
 </section>"""
 
 
-def ways_in(store: ox.Store) -> list[tuple[str, list[tuple[ox.NamedNode, str]]]]:
-    """Per heading of :data:`WAYS_IN`, the instances of that class with their labels."""
+def ways_in(store: ox.Store, config=None) -> list[tuple[str, list[tuple[ox.NamedNode, str]]]]:
+    """Per home class of the project (``config``, default the packaged one), its instances
+    with their labels."""
     found = []
-    for local, heading in WAYS_IN:
-        query = f"""SELECT DISTINCT ?s WHERE {{ ?s a <{SC}{local}> FILTER(isIRI(?s)) }}
+    for cls, heading in (config or Urls().config).home_classes:
+        query = f"""SELECT DISTINCT ?s WHERE {{ ?s a <{cls}> FILTER(isIRI(?s)) }}
                     ORDER BY ?s LIMIT {WAYS_IN_LIMIT}"""
         rows = select(store, query, use_default_graph_as_union=True)
         members = [row["s"] for row in rows]
@@ -95,13 +95,13 @@ def ways_in(store: ox.Store) -> list[tuple[str, list[tuple[ox.NamedNode, str]]]]
 
 def _ways_in(store: ox.Store, urls: Urls) -> str:
     parts = []
-    for heading, members in ways_in(store):
+    for heading, members in ways_in(store, urls.config):
         items = "".join(f"<li>{term_html(urls, term_dict(m), label)}</li>" for m, label in members)
         more = "" if len(members) < WAYS_IN_LIMIT else f'<p class="note">First {WAYS_IN_LIMIT}.</p>'
         parts.append(f'<section class="way-in"><h2>{esc(heading)}</h2><ul>{items}</ul>{more}</section>')
     if not parts:
-        return ('<section><p class="note">The graph has no forums, agreements, actors or events '
-                'yet.</p></section>')
+        names = ", ".join(heading.lower() for _, heading in urls.config.home_classes) or "resources"
+        return f'<section><p class="note">The graph has no {esc(names)} yet.</p></section>'
     return f'<div class="ways-in">{"".join(parts)}</div>'
 
 
@@ -114,7 +114,7 @@ def entity_page(store, desc: Description, urls: Urls, sections: Sections = NONE,
     cache: dict = {}
     types = ", ".join(_type_html(urls, store, f, cache) for f in desc.outgoing
                       if f.predicate == RDF_TYPE and isinstance(f.object, ox.NamedNode)) or "—"
-    stem = _document_stem(urls, desc.iri)
+    stem = document_stem(urls, desc.iri)
     parts = [
         f'<h1>{esc(desc.label)}</h1><p class="iri"><code>{esc(desc.iri)}</code></p>',
         f'<p class="types">a {types}</p>',
@@ -127,9 +127,9 @@ def entity_page(store, desc: Description, urls: Urls, sections: Sections = NONE,
                   alternates_title="this resource's data" if stem else "")
 
 
-def _document_stem(urls: Urls, iri: str) -> str:
+def document_stem(urls: Urls, iri: str) -> str:
     """The stem of a resource's documents (``id/china``), "" when it has none."""
-    name = iri[len(SCR):] if iri.startswith(SCR) else ""
+    name = urls.config.resource_name(iri) or ""
     return urls.resource_stem(name) if name and "/" not in name else ""
 
 
@@ -240,16 +240,19 @@ ONTOLOGY_TERMS = """SELECT ?term ?kind ?label ?comment WHERE {
   VALUES (?type ?kind) { (owl:Class "class") (rdfs:Class "class") (owl:ObjectProperty "property")
     (owl:DatatypeProperty "property") (owl:AnnotationProperty "property") (rdf:Property "property") }
   GRAPH ?g { ?term a ?type }
-  FILTER(STRSTARTS(STR(?g), "https://w3id.org/seccoop/graph/ontology/") && isIRI(?term))
+  FILTER(STRSTARTS(STR(?g), ?ontology_graphs) && isIRI(?term))
   OPTIONAL { ?term rdfs:label ?label FILTER(LANG(?label) = "en" || LANG(?label) = "") }
   OPTIONAL { ?term rdfs:comment ?comment FILTER(LANG(?comment) = "en" || LANG(?comment) = "") }
 }"""
 
 
-def ontology_terms(store: ox.Store) -> dict[str, list[dict]]:
+def ontology_terms(store: ox.Store, config=None) -> dict[str, list[dict]]:
     """Classes and properties declared in the ontology files, with label, comment, count."""
+    config = config or Urls().config
     terms: dict[str, dict] = {}
-    for row in select(store, ONTOLOGY_TERMS, prefixes=PREFIXES, use_default_graph_as_union=True):
+    where = ox.Literal(config.graph_iri("ontology/"))
+    for row in select(store, ONTOLOGY_TERMS.replace("?ontology_graphs", str(where)),
+                      prefixes=config.query_prefixes, use_default_graph_as_union=True):
         entry = terms.setdefault(row["term"].value, {"iri": row["term"].value,
                                                       "kind": row["kind"].value,
                                                       "label": "", "comment": "", "count": 0})
@@ -277,7 +280,8 @@ def _instance_counts(store: ox.Store) -> dict[str, int]:
 def ontology_page(store: ox.Store, terms: dict[str, list[dict]], urls: Urls,
                   sections: Sections = NONE) -> str:
     """Every class and property of the ontology, with its instance (or triple) count."""
-    parts = [f"<h1>Ontology</h1><p>Namespace <code>{esc(SC)}</code> · "
+    namespace = ", ".join(urls.config.ontology_namespaces) or "—"
+    parts = [f"<h1>Ontology</h1><p>Namespace <code>{esc(namespace)}</code> · "
              f"Data: {downloads(urls, 'ontology')}</p>"]
     for key, heading, unit in (("classes", "Classes", "instances"), ("properties", "Properties", "triples")):
         rows = [[_anchor(urls, e), esc(e["comment"]), esc(f"{e['count']:,}")] for e in terms[key]]
@@ -291,18 +295,24 @@ def ontology_page(store: ox.Store, terms: dict[str, list[dict]], urls: Urls,
 
 def _anchor(urls: Urls, entry: dict) -> str:
     iri = entry["iri"]
-    local = iri[len(SC):] if iri.startswith(SC) else iri
+    term = urls.config.ontology_term(iri)
+    local = term if term is not None else iri
     href = urls.iri(iri)
-    anchor = f' id="{esc(local)}"' if iri.startswith(SC) else ""
+    anchor = f' id="{esc(local)}"' if term is not None else ""
     name = esc(entry["label"] or local)
     linked = f'<a href="{esc(href)}">{name}</a>' if href else name
     return f'<span{anchor} class="term">{linked}</span><br><code>{esc(local)}</code>'
 
 
 def individuals_section(store, urls: Urls, **_context) -> str:
-    """Every individual of the graph (``scr:`` resources) with its class and number of facts."""
+    """Every individual of the graph (resources of the project's namespace) with its class
+    and number of facts."""
+    config = urls.config
+    resources = ox.Literal(config.resource_namespace)
+    classes = " || ".join(f"STRSTARTS(STR(?t), {ox.Literal(ns)})"
+                          for ns in config.ontology_namespaces) or "true"
     query = f"""SELECT ?i (SAMPLE(?t) AS ?type) (COUNT(DISTINCT ?fact) AS ?n) WHERE {{
-      ?i a ?t FILTER(isIRI(?i) && STRSTARTS(STR(?i), "{SCR}") && STRSTARTS(STR(?t), "{SC}"))
+      ?i a ?t FILTER(isIRI(?i) && STRSTARTS(STR(?i), {resources}) && ({classes}))
       ?i ?p ?o BIND(CONCAT(STR(?p), " ", STR(?o)) AS ?fact) }} GROUP BY ?i ORDER BY ?i"""
     cache: dict = {}
     rows = [[term_html(urls, term_dict(r["i"]), label_of(store, r["i"], cache)),
@@ -319,7 +329,7 @@ def individuals_section(store, urls: Urls, **_context) -> str:
 def void_page(store: ox.Store, turtle: str, urls: Urls) -> str:
     """The dataset's VoID description for a browser: its named graphs, then the Turtle."""
     total, classes, properties, graphs = void_counts(store)
-    rows = [[f"<code>{esc(g.value.removeprefix(GRAPH_BASE))}</code>", esc(f"{int(n.value):,}"),
+    rows = [[f"<code>{esc(urls.config.graph_name(g.value))}</code>", esc(f"{int(n.value):,}"),
              esc(f"{int(ns.value):,}")] for g, n, ns in graphs]
     parts = [
         "<h1>Dataset description (VoID)</h1>",
@@ -350,8 +360,15 @@ def _triple_html(urls: Urls, triple, labels: dict) -> str:
     return " ".join(term_html(urls, term_dict(t), labels.get(t)) for t in triple)
 
 
+def _chain_html(urls: Urls, expl, labels: dict) -> str:
+    """A property chain axiom as ``p1 ∘ p2 ⊑ p``, never the list's blank node."""
+    chain = " ∘ ".join(term_html(urls, term_dict(t), labels.get(t)) for t in expl.chain)
+    head = expl.triple[0]
+    return f"{chain} ⊑ {term_html(urls, term_dict(head), labels.get(head))}"
+
+
 def _tree(urls: Urls, expl, labels: dict) -> str:
-    text = _triple_html(urls, expl.triple, labels)
+    text = _chain_html(urls, expl, labels) if expl.chain else _triple_html(urls, expl.triple, labels)
     if expl.status == "inferred":
         premises = "".join(_tree(urls, p, labels) for p in expl.premises)
         return (f'<li><span class="fact">{text}</span> <span class="rule">inferred by rule '
@@ -378,7 +395,8 @@ def search_page(store, text: str, hits: list, urls: Urls) -> str:
     for hit in hits:
         node = ox.NamedNode(hit.iri)
         types = sorted({_label(store, q.object, cache) for q in store.quads_for_pattern(node, RDF_TYPE, None)
-                        if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(SC)})
+                        if isinstance(q.object, ox.NamedNode)
+                        and urls.config.ontology_term(q.object.value) is not None})
         kind = f' <span class="tag">{esc(", ".join(types[:3]))}</span>' if types else ""
         why = (f'{_MATCHES[hit.kind]} {_FIELD_NAMES[hit.where]} “{esc(hit.matched)}”'
                if hit.matched != hit.label or hit.kind != "exact" else "exact label")

@@ -51,14 +51,14 @@ def pictures() -> Sections:
 
 
 def _timeline(store, urls: Urls, **_context) -> str:
-    return draw.home_section(store, urls.iri)
+    return draw.home_section(store, urls.iri, config=urls.config)
 
 
 def _neighbourhood(store, urls: Urls, description=None, limit=None, **_context) -> str:
     if description is None or not description.exists:
         return ""
-    return draw.entity_section(store, description.iri, urls.iri, limit=limit)
+    return draw.entity_section(store, description.iri, urls.iri, limit=limit, config=urls.config)
 
 
 def _diagram(store, urls: Urls, **_context) -> str:
-    return draw.ontology_section(store, urls.iri)
+    return draw.ontology_section(store, urls.iri, config=urls.config)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from ..namespaces import SC, SCR
+from ..projectconfig import ProjectConfig, packaged_config
 
 DUMP_NAME = "seccoop"
 
@@ -30,16 +30,19 @@ class Urls:
 
     ``prefix`` is prepended to every path (``""`` for the server, ``../`` for a page one
     folder deep in the site); ``static`` selects the site's file layout (``.html`` pages,
-    no server-only routes).
+    no server-only routes); ``config`` is the project shown (its namespaces decide which
+    IRIs have a page here; default: the packaged project).
     """
 
-    def __init__(self, prefix: str = "/", *, static: bool = False):
+    def __init__(self, prefix: str = "/", *, static: bool = False,
+                 config: ProjectConfig | None = None):
         self.prefix, self.static = prefix, static
+        self.config = config or packaged_config()
 
     @classmethod
-    def site(cls, page: str) -> "Urls":
+    def site(cls, page: str, config: ProjectConfig | None = None) -> "Urls":
         """The links of the site's file ``page`` (``id/china.html``): relative to it."""
-        return cls("../" * page.count("/"), static=True)
+        return cls("../" * page.count("/"), static=True, config=config)
 
     def _page(self, path: str) -> str:
         """A page route without its leading slash (``ontology``, ``id/china``)."""
@@ -56,7 +59,7 @@ class Urls:
         return self._page("void")
 
     def resource(self, name: str) -> str:
-        """The page of ``scr:name``."""
+        """The page of the resource ``name`` (of the project's resource namespace)."""
         return self._page("id/" + quote(name, safe=""))
 
     def data(self, stem: str, ext: str) -> str:
@@ -64,7 +67,7 @@ class Urls:
         return f"{self.prefix}{stem}.{ext}"
 
     def resource_stem(self, name: str) -> str:
-        """The ``stem`` of :meth:`data` for ``scr:name``'s documents."""
+        """The ``stem`` of :meth:`data` for the documents of the resource ``name``."""
         return "id/" + quote(name, safe="")
 
     def dump(self, ext: str) -> str:
@@ -94,10 +97,11 @@ class Urls:
 
     def iri(self, iri: str) -> str | None:
         """Where an IRI of the graph is shown here; None for IRIs from elsewhere."""
-        if iri.startswith(SCR) and len(iri) > len(SCR):
-            return self.resource(iri[len(SCR):])
-        if iri.startswith(SC) and len(iri) > len(SC):
-            return self.ontology(iri[len(SC):])
-        if iri == SC.rstrip("#") or iri == SC:
-            return self.ontology()
-        return None
+        config = self.config
+        name = config.resource_name(iri)
+        if name is not None:
+            return self.resource(name)
+        term = config.ontology_term(iri)
+        if term is not None:
+            return self.ontology(term)
+        return self.ontology() if config.is_ontology(iri) else None

@@ -30,7 +30,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..namespaces import SCR, __version__
+from ..namespaces import __version__
 from ..browse import describe, label_of
 from ..project import Project, find_project
 from ..queries import named_queries
@@ -53,6 +53,7 @@ from .pool import QueryCrashed, QueryPool, QueryRunner, QueryTimeout
 from .protocol import ProtocolError, content_type, negotiate, parse_get
 from . import guard, webapi, worker
 from .sandbox import is_isolated
+from .staleness import Staleness, StaleNotice
 
 STATIC = Path(__file__).parent / "static"
 # Documents may be reused for a while; ETag and Last-Modified revalidate them after.
@@ -67,12 +68,16 @@ class Server:
     store: Any
     pool: Any
     runner: Any
+    build_dir: Path | None
 
     def __init__(self, settings: Settings, project: Project, store_dir: Path,
                  remote: dict | None = None):
         self.settings, self.project, self.remote = settings, project, remote
+        self.config = project.config
+        worker.PREFIXES = self.config.query_prefixes
         max_bytes = int(settings.max_result_mb * 2**20)
         worker.MAX_BYTES = max_bytes  # the byte cap of proven jobs run in this process
+        self.build_dir = None
         if remote:
             self._open_remote(remote)
         else:
@@ -82,7 +87,8 @@ class Server:
         self._cache: dict = {}
         self._locks: dict[str, threading.Lock] = {}
         self.explainer_future = None  # /explain's one recorded closure (see explain.py)
-        self.urls, self.sections = Urls(), pictures()  # the pages' links and added sections
+        # The pages' links (of this project's namespaces) and added sections.
+        self.urls, self.sections = Urls(config=self.config), pictures()
         self._scratch: tempfile.TemporaryDirectory | None = None
         self._data_headers = {"Vary": "Accept"}
         if settings.cors:
@@ -96,7 +102,7 @@ class Server:
         ensure_built(self.project, store_dir)
         # Pinned: a rebuild while we serve keeps this build, which query processes reopen.
         build_dir, self._pin = pin_build(store_dir)
-        self.build_id = build_dir.name
+        self.build_id, self.build_dir = build_dir.name, build_dir
         self.store_path = str(build_dir / "oxigraph")
         self.manifest = read_manifest(build_dir)
         self.store = ox.Store.read_only(self.store_path)
@@ -138,7 +144,7 @@ class Server:
         """The base URL, build time and JSON-LD context of the documents served."""
         return self.cached(f"publication.{inferred}", lambda: Publication(
             self.base, self.built.isoformat() if self.built else None,
-            document_context(self.store, inferred)))
+            document_context(self.store, inferred, self.config), self.config))
 
     def validators(self, *parts) -> dict:
         """ETag and Last-Modified of a document: from the build (the store does not change
@@ -188,10 +194,10 @@ async def home(request: Request) -> Response:
 
 async def entity(request: Request) -> Response:
     server = _server(request)
-    name, fmt = _entity_format(server.store, request)
+    name, fmt = _entity_format(server, request)
     if fmt is None:
         return error_response(request, 406, "no format matches the Accept header")
-    iri, path = SCR + name, "/id/" + quote(name, safe="")
+    iri, path = server.config.resource_namespace + name, "/id/" + quote(name, safe="")
     if not _exists(server.store, iri):
         return _not_found(request, fmt, f"nothing is known about <{iri}>")
     inferred = _inferred(request)
@@ -204,7 +210,7 @@ async def entity(request: Request) -> Response:
     limits = server.settings
     if fmt == "html":
         desc = await run_in_threadpool(describe, server.store, iri, inferred=inferred,
-                                       limit=limits.max_page_facts)
+                                       limit=limits.max_page_facts, config=server.config)
         page = await run_in_threadpool(entity_page, server.store, desc, server.urls,
                                        server.sections, limit=limits.max_page_facts)
         return HTMLResponse(page, headers=headers)
@@ -219,12 +225,13 @@ async def entity(request: Request) -> Response:
 EXTENSIONS_OF = {fmt: ext for ext, fmt in EXTENSIONS.items()}
 
 
-def _entity_format(store: ox.Store, request: Request) -> tuple[str, str | None]:
+def _entity_format(server: Server, request: Request) -> tuple[str, str | None]:
     """The resource name and format of ``/id/{name}``: by extension (``.ttl``, ``.html``...)
     unless the name with its extension is itself a resource, else by the Accept header."""
     name = request.path_params["name"]
     stem, dot, ext = name.rpartition(".")
-    if dot and (ext in EXTENSIONS or ext == "html") and not _exists(store, SCR + name):
+    namespace = server.config.resource_namespace
+    if dot and (ext in EXTENSIONS or ext == "html") and not _exists(server.store, namespace + name):
         return stem, EXTENSIONS.get(ext, "html")
     return name, negotiate(request.headers.get("accept"), RDF_DOC_OFFERS)
 
@@ -259,7 +266,8 @@ def _inferred(request: Request) -> bool:
 
 def _not_found(request: Request, fmt: str | None, message: str) -> Response:
     if fmt == "html":
-        return HTMLResponse(error_page(Urls(), 404, message), 404, {"Vary": "Accept"})
+        urls = _server(request).urls
+        return HTMLResponse(error_page(urls, 404, message), 404, {"Vary": "Accept"})
     return Response(message + "\n", 404, {"Vary": "Accept"}, "text/plain; charset=utf-8")
 
 
@@ -278,10 +286,11 @@ async def ontology(request: Request) -> Response:
     headers = {**server.data_headers(), "Link": link_header("/ontology")}
     if fmt == "html":
         page = await run_in_threadpool(server.cached, "ontology", lambda: ontology_page(
-            server.store, ontology_terms(server.store), server.urls, server.sections))
+            server.store, ontology_terms(server.store, server.config), server.urls, server.sections))
         return HTMLResponse(page, headers=headers)
     data = await run_in_threadpool(server.cached, f"ontology.{fmt}", lambda: serialize_triples(
-        ontology_triples(server.store), fmt, server.publication().context))
+        ontology_triples(server.store, server.config), fmt, server.publication().context,
+        server.config))
     return Response(data, 200, headers, content_type(fmt))
 
 
@@ -297,7 +306,7 @@ async def void(request: Request) -> Response:
     if fmt is None:
         return error_response(request, 406, "no format matches the Accept header")
     turtle = await run_in_threadpool(server.cached, "void", lambda: void_description(
-        server.store, server.base, dumps=f"{server.base}/dumps/"))
+        server.store, server.base, dumps=f"{server.base}/dumps/", config=server.config))
     headers = {**server.data_headers(), "Link": link_header("/void"),
                **server.validators("void", fmt)}
     if fmt == "html":
@@ -305,7 +314,7 @@ async def void(request: Request) -> Response:
             server.store, turtle, server.urls))
         return HTMLResponse(page, headers=headers)
     data = await run_in_threadpool(server.cached, f"void.{fmt}", lambda: serialize_turtle(
-        turtle, fmt, server.publication().context))
+        turtle, fmt, server.publication().context, server.config))
     return Response(data, 200, headers, content_type(fmt))
 
 
@@ -321,7 +330,8 @@ async def dump(request: Request) -> Response:
     def write() -> Path:
         target = server.scratch() / f"{DUMP_NAME}.{DUMP_EXTENSIONS[fmt]}"
         with open(target.with_suffix(".part"), "wb") as handle:
-            export(server.store, handle, fmt, sizes=server.manifest.get("graphs"))
+            export(server.store, handle, fmt, sizes=server.manifest.get("graphs"),
+                   config=server.config)
         target.with_suffix(".part").replace(target)
         return target
 
@@ -451,6 +461,10 @@ def create_app(settings: Settings | None = None, project: Project | None = None,
     app.router.redirect_slashes = False
     app.add_middleware(Guardrails, max_body=settings.max_body, cors=settings.cors,
                        sparql=SparqlApp())
+    # Outermost: every response says when the files changed after this build (a remote
+    # engine's graphs change by publishing, not by editing files here).
+    if server.build_dir is not None:
+        app.add_middleware(StaleNotice, staleness=Staleness(project, server.build_dir))
     return app
 
 
@@ -486,7 +500,8 @@ async def _page_not_found(request: Request, exc) -> Response:
         location = quote(twin) + ("?" + query.decode("latin-1") if query else "")
         return Response(b"", 307, {"Location": location})
     if "text/html" in request.headers.get("accept", ""):
-        return HTMLResponse(error_page(Urls(), 404, "no such page"), 404, {"Vary": "Accept"})
+        return HTMLResponse(error_page(_server(request).urls, 404, "no such page"), 404,
+                            {"Vary": "Accept"})
     return Response("not found\n", 404, {"Vary": "Accept"}, "text/plain; charset=utf-8")
 
 

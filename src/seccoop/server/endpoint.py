@@ -321,5 +321,7 @@ def _service_description(request: Request, server) -> Response:
         return error_response(request, 406, "no RDF format matches the Accept header")
     if fmt == "html":
         return RedirectResponse("/query", 303)
-    data = serialize_turtle(service_description(None, server.settings, server.store), fmt)
+    config = getattr(server, "config", None)
+    data = serialize_turtle(service_description(None, server.settings, server.store, config), fmt,
+                            config=config)
     return Response(data, 200, server.data_headers(), content_type(fmt))

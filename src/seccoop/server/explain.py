@@ -33,7 +33,7 @@ from .protocol import error_body, negotiate
 OFFERS = (("html", "text/html"), ("json", "application/json"))
 
 
-def parse_term(text: str, store: ox.Store | None = None):
+def parse_term(text: str, store: ox.Store | None = None, config=None):
     """An RDF term from N-Triples syntax (``<iri>``, ``"literal"@en``), a full IRI, or (with
     ``store``) a prefixed name or a label, as the CLI's ``explain`` takes them."""
     text = text.strip()
@@ -42,7 +42,7 @@ def parse_term(text: str, store: ox.Store | None = None):
             return ox.NamedNode(text)
         from ..store import resolve
 
-        return resolve(store, text)
+        return resolve(store, text, config)
     triple = next(iter(ox.parse(f"<urn:s> <urn:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES)))
     return triple.object
 
@@ -54,7 +54,8 @@ async def explain_endpoint(request: Request) -> Response:
     params = request.query_params
     server = request.app.state.server
     try:
-        s, p, o = (parse_term(params[name], server.store) for name in ("s", "p", "o"))
+        s, p, o = (parse_term(params[name], server.store, server.config)
+                   for name in ("s", "p", "o"))
         if not isinstance(p, ox.NamedNode) or isinstance(s, ox.Literal):
             raise ValueError("the subject must be an IRI or blank node and the predicate an IRI")
     except KeyError:
@@ -75,7 +76,7 @@ async def explain_endpoint(request: Request) -> Response:
     if fmt == "json":
         return Response(json.dumps(reasoning.explanation_to_json(expl, labels)), 200,
                         {"Vary": "Accept"}, "application/json")
-    return HTMLResponse(explain_page(expl, labels, Urls()), headers={"Vary": "Accept"})
+    return HTMLResponse(explain_page(expl, labels, server.urls), headers={"Vary": "Accept"})
 
 
 def _explainer(server) -> asyncio.Future:
@@ -91,8 +92,9 @@ def _explainer(server) -> asyncio.Future:
     return future
 
 
-def _error(fmt: str, status: int, message: str, headers: dict | None = None) -> Response:
+def _error(fmt: str, status: int, message: str, headers: dict | None = None,
+           urls: Urls | None = None) -> Response:
     if fmt == "json":
         return Response(json.dumps(error_body(status, message)), status, headers,
                         media_type="application/json")
-    return HTMLResponse(explain_error_page(message, Urls()), status, headers)
+    return HTMLResponse(explain_error_page(message, urls or Urls()), status, headers)

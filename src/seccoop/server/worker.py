@@ -24,6 +24,7 @@ import time
 import pyoxigraph as ox
 
 from ..errors import QueryError
+from ..lean import build_prefixes
 from ..queries import RESULT_FORMATS, QueryResult, run_query
 from ..queries import serialize_result
 from .protocol import reply_format
@@ -40,6 +41,9 @@ class _TooBig(Exception):
 
 
 MAX_BYTES = 0  # the byte cap of a reply in this process (0: none); set by serve()
+# The project's predeclared query prefixes (None: the packaged project's); set by serve()
+# from the build, by the server for its in-process runs.
+PREFIXES: dict[str, str] | None = None
 
 
 def _check_size(data: bytes | None) -> bytes:
@@ -165,7 +169,8 @@ def _graph(result: QueryResult, fmt: str, max_rows: int) -> tuple[int, bool, byt
     data = b"".join(lines)
     if fmt != "ntriples":
         triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-        data = _check_size(serialize_result(QueryResult("graph", triples, []), fmt))
+        data = _check_size(serialize_result(QueryResult("graph", triples, []), fmt,
+                                            prefixes=PREFIXES))
     return len(lines), truncated, data
 
 
@@ -190,7 +195,7 @@ def execute(store: ox.Store, query: str, result_fmt: str | None, graph_fmt: str 
     (which do not grow with load)."""
     def run():
         return run_query(store, query, inferred=inferred, default_graph_uris=default_graphs,
-                         named_graph_uris=named_graphs, base_iri=base_iri)
+                         named_graph_uris=named_graphs, base_iri=base_iri, prefixes=PREFIXES)
 
     try:
         result = run()
@@ -236,7 +241,7 @@ def serve(store_path: str, fd_in: int, fd_out: int, max_memory_mb: float = 0,
     """The request loop: one frame in, one frame out, until the pipe closes.
 
     The first frame out says the process is ready and how it is confined."""
-    global MAX_BYTES
+    global MAX_BYTES, PREFIXES
     from .sandbox import isolate_network, limit_memory
 
     # First, before any thread exists. --allow-service needs the network (for its IRIs only,
@@ -244,6 +249,7 @@ def serve(store_path: str, fd_in: int, fd_out: int, max_memory_mb: float = 0,
     isolation = "none: kept for --allow-service" if network else isolate_network()
     store = ox.Store.read_only(store_path)
     MAX_BYTES = max_bytes
+    PREFIXES = build_prefixes(os.path.dirname(store_path))
     hello = marshal.dumps(("ready", isolation, limit_memory(max_memory_mb)))
     _write_all(fd_out, HEADER.pack(len(hello)) + hello)
     while True:
