@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from seccoop.queries import INFERRED_GRAPH
+from seccoop.store import INFERRED_GRAPH
 
 BLANK = re.compile(r"_:\S+")
 
