@@ -312,3 +312,25 @@ def test_the_lean_query_path_knows_the_projects_prefixes(project):
 
     recorded = lean.build_prefixes(str(current_build(project["store"])))
     assert recorded is not None and recorded[prefix] == project["prefixes"][prefix]
+
+
+def test_query_page_search_and_editor_apis_follow_the_project(project, served):
+    """The query page, search, the editor's completions and its syntax check speak the
+    project's prefixes and find its resources, never seccoop's."""
+    prefix, namespace = next(iter(project["prefixes"].items()))
+    page = httpx.get(served.url + "/query").text
+    assert f"{prefix}:" in page and "sc:" not in page.split('id="query-hint"')[1][:400]
+    assert_not_ours(page, "/query")
+    terms = httpx.get(served.url + "/api/terms").json()
+    assert terms["prefixes"][prefix] == namespace and "sc" not in terms["prefixes"]
+    assert_not_ours(json.dumps(terms), "/api/terms")
+    name, label = next(iter(project["resources"].items()))
+    hits = httpx.get(served.url + "/api/search", params={"q": label}).json()["results"]
+    assert hits and hits[0]["href"] == f"/id/{name}", hits
+    assert_not_ours(httpx.get(served.url + "/search", params={"q": label}).text, "/search")
+    checked = httpx.get(served.url + "/api/parse",
+                        params={"query": f"SELECT * WHERE {{ {prefix}:{name} ?p ?o }}"}).json()
+    assert checked["ok"], checked
+    wrong = httpx.get(served.url + "/api/parse",
+                      params={"query": "SELECT * WHERE { sc:china ?p ?o }"}).json()
+    assert not wrong["ok"]  # seccoop's prefixes are not predeclared here

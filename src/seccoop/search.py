@@ -26,12 +26,12 @@ from typing import cast
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES, SC, SCR
+from .namespaces import STANDARD_PREFIXES
 
 KINDS = ("exact", "prefix", "substring", "fuzzy")
 FIELDS = ("label", "alias", "name")  # where a match was found, in ranking order
 _NAMES = f"""SELECT ?s ?p ?l WHERE {{
-  VALUES ?p {{ <{PREFIXES['rdfs']}label> <{PREFIXES['skos']}altLabel> }}
+  VALUES ?p {{ <{STANDARD_PREFIXES['rdfs']}label> <{STANDARD_PREFIXES['skos']}altLabel> }}
   ?s ?p ?l FILTER(isIRI(?s) && isLITERAL(?l)) }}"""
 _TYPES = "SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s) && isIRI(?t)) }"
 _WORD = re.compile(r"\w+")
@@ -103,14 +103,13 @@ def fuzzy_bound(text: str) -> int:
 
 def local_name(iri: str) -> str:
     """The IRI's local name, words apart: ``.../id/bishkek-summit-2007`` -> "bishkek summit 2007"."""
-    for namespace in (SCR, SC):
-        if iri.startswith(namespace):
-            rest = iri[len(namespace):]
-            break
-    else:
-        rest = re.split(r"[/#]", iri.rstrip("/#"))[-1]
+    rest = re.split(r"[/#]", iri.rstrip("/#"))[-1]
     spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", rest)
     return " ".join(re.split(r"[-_.]+", spaced)).strip()
+
+
+_VOCABULARIES = tuple(STANDARD_PREFIXES[p] for p in ("rdf", "rdfs", "owl", "xsd", "skos")
+                      if p in STANDARD_PREFIXES)
 
 
 class SearchIndex:
@@ -122,7 +121,7 @@ class SearchIndex:
     @classmethod
     def from_store(cls, store: ox.Store) -> "SearchIndex":
         found: dict[str, _Entry] = {}
-        alias = PREFIXES["skos"] + "altLabel"
+        alias = STANDARD_PREFIXES["skos"] + "altLabel"
         for row in cast(ox.QuerySolutions, store.query(_NAMES, use_default_graph_as_union=True)):
             iri, literal = row["s"].value, row["l"]
             entry = found.setdefault(iri, _Entry(iri))
@@ -138,7 +137,8 @@ class SearchIndex:
             entry.label = entry.label or name or entry.iri
         for row in cast(ox.QuerySolutions, store.query(_TYPES, use_default_graph_as_union=True)):
             typed = found.get(row["s"].value)
-            if typed is not None and row["t"].value.startswith(SC):
+            # The project's own classes, whatever its namespace: not RDF/RDFS/OWL's.
+            if typed is not None and not row["t"].value.startswith(_VOCABULARIES):
                 typed.types.append(row["t"].value)
         return cls(sorted(found.values(), key=lambda e: e.iri))
 

@@ -53,11 +53,13 @@ def view_from_ntriples(data: bytes) -> ResultView:
 
 def query_page(urls: Urls, named: list, text: str, view: ResultView | None = None, *,
                error: str = "", inferred: bool = True, labels=None,
-               sections: Sections = NONE) -> str:
+               sections: Sections = NONE, prefixes: dict[str, str] | None = None) -> str:
     """The whole page; ``labels(iri) -> str`` names IRIs in the table when given. The
-    example whose text is ``text`` stays chosen, and downloads are named after it."""
-    chosen = next((q for q in named if example_text(q.text) == text.strip()), None)
-    parts = [_editor(urls, named, text, inferred, chosen)]
+    example whose text is ``text`` stays chosen, and downloads are named after it.
+    ``prefixes``: the project's predeclared prefixes (default: the packaged project's)."""
+    prefixes = PREFIXES if prefixes is None else prefixes
+    chosen = next((q for q in named if example_text(q.text, prefixes) == text.strip()), None)
+    parts = [_editor(urls, named, text, inferred, chosen, prefixes)]
     if error:
         parts.append(f'<section class="results" id="results"><p class="error" role="alert">'
                      f'{esc(error)}</p></section>')
@@ -82,24 +84,26 @@ _FILE_EXTENSIONS = {"json": "json", "xml": "xml"}  # what people's tools open (n
 _PREFIX_LINE = re.compile(r"^\s*PREFIX\s+([\w.-]*):\s*<([^>]*)>\s*$", re.I)
 
 
-def example_text(text: str) -> str:
+def example_text(text: str, prefixes: dict[str, str] | None = None) -> str:
     """A named query as the editor shows it: without the PREFIX lines the endpoint
     predeclares (with the same namespace), so the query itself is in view.
 
     >>> example_text("# title: x\\nPREFIX sc: <https://w3id.org/seccoop/ontology#>\\nSELECT * {}\\n")
     '# title: x\\nSELECT * {}'
     """
+    prefixes = PREFIXES if prefixes is None else prefixes
     kept = []
     for line in text.splitlines():
         found = _PREFIX_LINE.match(line)
-        if found and PREFIXES.get(found.group(1)) == found.group(2):
+        if found and prefixes.get(found.group(1)) == found.group(2):
             continue
         kept.append(line)
     return "\n".join(kept).strip()
 
 
-def _editor(urls: Urls, named: list, text: str, inferred: bool, chosen) -> str:
-    options = "".join(f'<option value="{esc(q.name)}" data-query="{esc(example_text(q.text))}"'
+def _editor(urls: Urls, named: list, text: str, inferred: bool, chosen,
+            prefixes: dict[str, str]) -> str:
+    options = "".join(f'<option value="{esc(q.name)}" data-query="{esc(example_text(q.text, prefixes))}"'
                       f'{" selected" if q is chosen else ""}>{esc(q.title)}</option>'
                       for q in named)
     examples = (f'<label for="examples">Example</label> <select id="examples" name="example">'
@@ -116,7 +120,7 @@ def _editor(urls: Urls, named: list, text: str, inferred: bool, chosen) -> str:
 <label for="query" class="editor-label">SPARQL query</label>
 <textarea id="query" name="query" rows="14" spellcheck="false">{esc(text)}</textarea>
 <p class="parse-status" id="parse-status" role="status" aria-live="polite"></p>
-<p class="hint" id="query-hint">Prefixes {", ".join(p + ":" for p in PREFIXES)} are predeclared.
+<p class="hint" id="query-hint">Prefixes {", ".join(p + ":" for p in prefixes)} are predeclared.
 Ctrl+Enter runs the query; Ctrl+Space completes prefixes, classes and properties. SPARQL
 clients use the endpoint <code>{esc(urls.sparql() or "")}</code>.</p>
 <div class="run"><button type="submit" id="run">Run</button>

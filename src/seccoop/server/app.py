@@ -347,11 +347,13 @@ async def query(request: Request) -> Response:
         sparql = parse_get(request.query_params.multi_items())
     except ProtocolError as error:
         return HTMLResponse(query_page(server.urls, named, "", error=error.message,
-                                       sections=server.sections), error.status)
+                                       sections=server.sections,
+                                       prefixes=server.config.query_prefixes), error.status)
     if sparql.query is None:
-        first = example_text(named[0].text) if named else (
+        first = example_text(named[0].text, server.config.query_prefixes) if named else (
             "SELECT ?class (COUNT(?s) AS ?n)\nWHERE { ?s a ?class }\nGROUP BY ?class ORDER BY DESC(?n)")
-        return HTMLResponse(query_page(server.urls, named, first, sections=server.sections))
+        return HTMLResponse(query_page(server.urls, named, first, sections=server.sections,
+                                       prefixes=server.config.query_prefixes))
     return await answer_on_query_page(server, sparql)
 
 
@@ -363,7 +365,8 @@ async def answer_on_query_page(server: Server, sparql) -> Response:
     labels = _labeller(server.store)
     page = await run_in_threadpool(query_page, server.urls, named, sparql.query, view,
                                    error=problem, inferred=sparql.inferred, labels=labels,
-                                   sections=server.sections)
+                                   sections=server.sections,
+                                   prefixes=server.config.query_prefixes)
     return HTMLResponse(page, status)
 
 

@@ -16,6 +16,7 @@ text valid.
 
 from __future__ import annotations
 
+import json
 import re
 import select
 import struct
@@ -31,8 +32,8 @@ _LOCATION = re.compile(r"error at (\d+):(\d+)")
 class ParseChecker:
     """One child process per server worker, started on first use, replaced when killed."""
 
-    def __init__(self, patience: float = PATIENCE):
-        self.patience = patience
+    def __init__(self, patience: float = PATIENCE, prefixes: dict[str, str] | None = None):
+        self.patience, self.prefixes = patience, prefixes
         self._proc: subprocess.Popen | None = None
         self._lock = threading.Lock()
 
@@ -56,7 +57,9 @@ class ParseChecker:
 
     def _child(self) -> subprocess.Popen:
         if self._proc is None or self._proc.poll() is not None:
-            self._proc = subprocess.Popen([sys.executable, "-m", "seccoop.server.parsecheck"],
+            # The project's predeclared prefixes, so that the check reads a query as /sparql does.
+            self._proc = subprocess.Popen([sys.executable, "-m", "seccoop.server.parsecheck",
+                                           json.dumps(self.prefixes or {})],
                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         return self._proc
 
@@ -100,8 +103,7 @@ def _serve() -> None:
 
     import pyoxigraph as ox
 
-    from ..namespaces import PREFIXES
-
+    prefixes = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
     resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
     store = ox.Store()
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
@@ -111,7 +113,7 @@ def _serve() -> None:
             return
         text = stdin.read(struct.unpack(">I", head)[0]).decode("utf-8", "surrogatepass")
         try:
-            store.query(text, prefixes=PREFIXES)
+            store.query(text, prefixes=prefixes)
             answer = b""
         except SyntaxError as error:
             answer = str(error).encode()

@@ -15,7 +15,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from ..namespaces import PREFIXES
 from ..queries import shorten
 from ..search import SearchIndex
 from . import guard
@@ -67,19 +66,19 @@ async def search_json(request: Request) -> Response:
     return JSONResponse({"query": text, "results": results})
 
 
-def terms(store: ox.Store) -> dict:
+def terms(store: ox.Store, prefixes: dict[str, str]) -> dict:
     """The predeclared prefixes, and the classes and properties of the graph as the editor
     completes them (prefixed names where a prefix fits), with their labels."""
     from ..browse import label_of
 
     found: dict[str, dict[str, str]] = {"class": {}, "property": {}}
-    rows = store.query(_TERMS, prefixes=PREFIXES, use_default_graph_as_union=True)
+    rows = store.query(_TERMS, prefixes=prefixes, use_default_graph_as_union=True)
     for row in cast(ox.QuerySolutions, rows):
         found[row["kind"].value][row["term"].value] = ""
     cache: dict = {}
-    out: dict = {"prefixes": dict(PREFIXES)}
+    out: dict = {"prefixes": dict(prefixes)}
     for kind, key in (("class", "classes"), ("property", "properties")):
-        out[key] = sorted(({"name": shorten(ox.NamedNode(iri)), "iri": iri,
+        out[key] = sorted(({"name": shorten(ox.NamedNode(iri), prefixes), "iri": iri,
                             "label": label_of(store, ox.NamedNode(iri), cache)}
                            for iri in found[kind]), key=lambda t: t["name"].lower())
     return out
@@ -88,7 +87,8 @@ def terms(store: ox.Store) -> dict:
 async def terms_json(request: Request) -> Response:
     """``/api/terms``: computed once per server process (the store does not change)."""
     server = request.app.state.server
-    data = await run_in_threadpool(server.cached, "terms", lambda: terms(server.store))
+    prefixes = server.config.query_prefixes
+    data = await run_in_threadpool(server.cached, "terms", lambda: terms(server.store, prefixes))
     return JSONResponse(data, headers={"Cache-Control": "public, max-age=600"})
 
 
@@ -107,5 +107,6 @@ async def parse_json(request: Request) -> Response:
                                       timeout=server.settings.timeout)
     if not verdict.allowed:
         return JSONResponse({"ok": False, "line": None, "column": None, "message": verdict.message})
-    checker = server.cached("parse-checker", ParseChecker)
+    checker = server.cached("parse-checker",
+                            lambda: ParseChecker(prefixes=server.config.query_prefixes))
     return JSONResponse(await run_in_threadpool(checker.check, text))
