@@ -127,7 +127,7 @@ def search_form(urls: Urls, text: str = "", *, field_id: str = "site-search") ->
     return (f'<form class="search" role="search" method="get" action="{esc(href)}">'
             f'<label for="{field_id}" class="visually-hidden">Search the graph</label>'
             f'<input id="{field_id}" type="search" name="q" value="{esc(text)}" '
-            f'placeholder="Search: China, Bishkek…" autocomplete="off" '
+            f'placeholder="Search by name…" autocomplete="off" '
             f'list="{field_id}-suggestions" data-api="{esc(api)}">'
             f'<datalist id="{field_id}-suggestions"></datalist>'
             f'<button type="submit">Search</button></form>')
