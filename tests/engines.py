@@ -8,35 +8,19 @@ Where an engine is absent a test skips with the reason, except under ``CI=true``
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
+
+from server_support import free_port, require
 
 VIRTUOSO = Path("/usr/bin/virtuoso-t")  # Debian's virtuoso-opensource; .ci/run installs it
 VIRTUOSO_USER = VIRTUOSO_PASSWORD = "dba"  # the account a new Virtuoso database starts with
-
-
-def require(found: bool, what: str, install: str) -> None:
-    """Skip where ``what`` is absent, except in CI, where .ci/run installs it."""
-    if found:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is missing, and CI must run the remote-engine tests")
-    pytest.skip(f"{what} is absent ({install})")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

@@ -220,3 +220,38 @@ class Listener:
         self._stop = True
         self._thread.join()
         self.sock.close()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def require(found: bool, what: str, install: str) -> None:
+    """Skip where ``what`` is absent on a developer's machine; in CI, where .ci/run installs
+    it, fail instead."""
+    import pytest
+
+    if found:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing, and CI must run this test (.ci/run installs it)")
+    pytest.skip(f"{what} is absent ({install})")
+
+
+def nginx_head(folder: Path, connections: int) -> str:
+    """The start of a private nginx configuration (pid, logs and temporary folders in
+    ``folder``), open at the ``http`` block for the caller's upstreams and servers."""
+    temps = "\n".join(f"    {kind}_temp_path {folder}/{kind};"
+                      for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    return f"""daemon off;
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+events {{ worker_connections {connections}; }}
+http {{
+    access_log off;
+{temps}
+"""

@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from server_support import ServerProcess, built_project
-from test_site_servers import NGINX, _free_port, _require, _stop, _wait
+from server_support import ServerProcess, built_project, free_port, nginx_head, require
+from test_site_servers import NGINX, _stop, _wait
 
 REQUESTS, THREADS, KILL_AFTER = 240, 6, 80
 QUERY = "SELECT ?m WHERE { ?m sc:memberOf scr:sco } ORDER BY ?m"
@@ -27,17 +27,7 @@ def nginx_conf(folder, port: int, replicas: list[str]) -> str:
     skipped for a while, and a request it failed retried on the next (GETs are safe)."""
     servers = "\n".join(f"        server {url.split('://', 1)[1]} max_fails=1 fail_timeout=30s;"
                         for url in replicas)
-    temps = "\n".join(f"    {kind}_temp_path {folder}/{kind};"
-                      for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    return f"""daemon off;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-{temps}
-    upstream seccoop {{
+    return nginx_head(folder, 256) + f"""    upstream seccoop {{
 {servers}
     }}
     server {{
@@ -55,11 +45,11 @@ http {{
 
 @pytest.fixture
 def replicas(tmp_path_factory):
-    _require(NGINX, "nginx")
+    require(NGINX.exists(), str(NGINX), "apt-get install nginx")
     project, store_dir = built_project(tmp_path_factory, "replicas")
     first = ServerProcess(project.root, store_dir)
     second = ServerProcess(project.root, store_dir)
-    folder, port = tmp_path_factory.mktemp("nginx-replicas"), _free_port()
+    folder, port = tmp_path_factory.mktemp("nginx-replicas"), free_port()
     conf = folder / "nginx.conf"
     conf.write_text(nginx_conf(folder, port, [first.url, second.url]))
     proc = subprocess.Popen([str(NGINX), "-p", str(folder), "-c", str(conf)],

@@ -17,25 +17,12 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from server_support import free_port, nginx_head, require
+
 BASE_PATH = "/pub/kg/"
 APACHE = Path("/usr/sbin/apache2")
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
 NGINX = Path("/usr/sbin/nginx")
-
-
-def _require(binary: Path, package: str) -> None:
-    """Skip where the server is absent, except in CI, where .ci/run installs it."""
-    if binary.exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{binary} is missing, and CI must run the web-server tests")
-    pytest.skip(f"{binary} is absent (apt-get install {package})")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -118,17 +105,7 @@ def _has_user(name: str) -> bool:
 
 def _nginx_conf(folder: Path, docroot: Path, port: int) -> str:
     site = docroot / BASE_PATH.strip("/")
-    temps = "\n".join(f"    {kind}_temp_path {folder}/{kind};"
-                      for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    return f"""daemon off;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-{temps}
-    include {site}/nginx-map.conf;
+    return nginx_head(folder, 64) + f"""    include {site}/nginx-map.conf;
     server {{
         listen 127.0.0.1:{port};
         root {docroot};
@@ -142,8 +119,9 @@ http {{
 def served(request, www):
     """The site under Apache or nginx: yields the site's URL."""
     kind = request.param
-    _require(APACHE if kind == "apache" else NGINX, "apache2" if kind == "apache" else "nginx")
-    folder, port, docroot = www / kind, _free_port(), www / "docroot"
+    binary = APACHE if kind == "apache" else NGINX
+    require(binary.exists(), str(binary), "apt-get install " + ("apache2" if kind == "apache" else "nginx"))
+    folder, port, docroot = www / kind, free_port(), www / "docroot"
     folder.mkdir()
     conf = folder / "server.conf"
     if kind == "apache":
