@@ -26,7 +26,10 @@ def page(browser):
     opened.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
               if m.type in ("error", "warning") else None)
     opened.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    opened.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    # a request the page itself drops when it navigates away (a pending syntax check) is
+    # not a failure; anything else is
+    opened.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}")
+              if "net::ERR_ABORTED" not in (r.failure or "") else None)
     opened.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
               if r.status >= 400 else None)
     opened.problems = problems
