@@ -119,16 +119,25 @@ def _upload(store: ox.Store, remote: RemoteStore, staging: dict[str, str], folde
 
 def _send_blank_triples(remote: RemoteStore, quads: list[tuple[str, ox.Quad]],
                         targets: list[str], folded: str) -> None:
-    """Templates create the blank nodes (INSERT DATA may not hold them on Virtuoso), all
-    into one graph with the target graph folded into the predicate, since Virtuoso 7.2
-    fails on a template that writes blank nodes into two graphs; the engine then unfolds
-    them into their graphs."""
+    """All into one graph, with the target graph folded into the predicate (Virtuoso 7.2
+    fails on a template that writes blank nodes into two graphs); the engine then unfolds
+    them into their graphs. With a Graph Store endpoint the folded graph is one document;
+    without, templates create the blank nodes (INSERT DATA may not hold them on Virtuoso),
+    in batches that keep connected blank nodes together."""
     index = {target: number for number, target in enumerate(targets)}
-    remote.update(f"DROP SILENT GRAPH <{folded}>")
-    for batch in _blank_batches(quads):
-        lines = [f"{q.subject} <{_FOLD}{index[t]}:{q.predicate.value}> {q.object} ."
-                 for t, q in batch]
-        remote.update(f"INSERT {{ GRAPH <{folded}> {{ {' '.join(lines)} }} }} WHERE {{}}")
+
+    def fold(batch):
+        return [f"{q.subject} <{_FOLD}{index[t]}:{q.predicate.value}> {q.object} ."
+                for t, q in batch]
+
+    if remote.gsp_url:
+        # one document keeps every blank node one node, however many triples share it
+        # (LUBM types thousands of students with one restriction's blank node)
+        remote.put_graph(folded, ("\n".join(fold(quads)) + "\n").encode())
+    else:
+        remote.update(f"DROP SILENT GRAPH <{folded}>")
+        for batch in _blank_batches(quads):
+            remote.update(f"INSERT {{ GRAPH <{folded}> {{ {' '.join(fold(batch))} }} }} WHERE {{}}")
     used = sorted({index[t] for t, _ in quads})
     remote.update(" ;\n".join([*(_unfold(folded, targets[n], f"{_FOLD}{n}:") for n in used),
                                f"DROP SILENT GRAPH <{folded}>"]))
