@@ -109,3 +109,46 @@ def test_commands_print_what_they_print_on_the_embedded_store(remote, engine, st
     norm = sorted if command[0] in ("stats",) else list
     assert norm(BLANK.sub("_:b", there).splitlines()) == norm(BLANK.sub("_:b", here).splitlines())
     assert len(here.splitlines()) > 3
+
+
+def _copy_with_remotes(tmp_path, tables: str):
+    """The repository's project, copied, with ``tables`` appended to its seccoop.toml."""
+    import shutil
+
+    root = tmp_path / "named-remote"
+    for part in ("ontology", "data", "queries"):
+        shutil.copytree(REPO_ROOT / part, root / part)
+    (root / "seccoop.toml").write_text((REPO_ROOT / "seccoop.toml").read_text() + tables)
+    return root
+
+
+def _run(root, store_dir, engine, *args):
+    env = {**os.environ, **engine.env, "SECCOOP_STORE": str(store_dir)}
+    return subprocess.run([sys.executable, "-m", "seccoop", "--project", str(root), *args],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_a_remote_named_in_the_project_file(remote, engine, store_dir, tmp_path):
+    root = _copy_with_remotes(tmp_path, f'\n[remotes.mine]\nquery = "{engine.query_url}"\n'
+                                        f'update = "{engine.update_url}"\n'
+                                        f'gsp = "{engine.gsp_url}"\n')
+    by_name = _run(root, store_dir, engine, "query", "meetings-by-forum", "-f", "csv",
+                   "--remote", "mine")
+    by_url = _run(root, store_dir, engine, "query", "meetings-by-forum", "-f", "csv",
+                  *engine.cli_args())
+    assert by_name.returncode == 0, by_name.stderr
+    assert by_name.stdout == by_url.stdout and by_name.stdout.count("\n") > 3
+    stats = _run(root, store_dir, engine, "stats", "--remote", "mine")
+    assert f"store:   {engine.query_url}" in stats.stdout
+    unknown = _run(root, store_dir, engine, "stats", "--remote", "theirs")
+    assert unknown.returncode != 0
+    assert "no such remote" in unknown.stderr and "mine" in unknown.stderr
+
+
+def test_credentials_in_the_project_file_are_refused(engine, store_dir, tmp_path):
+    root = _copy_with_remotes(tmp_path, '\n[remotes.mine]\nquery = "http://127.0.0.1:9/q"\n'
+                                        'password = "hunter2"\n')
+    done = _run(root, store_dir, engine, "stats", "--remote", "mine")
+    assert done.returncode != 0
+    assert "password not allowed" in done.stderr and "SECCOOP_REMOTE_PASSWORD" in done.stderr
+    assert "hunter2" not in done.stderr + done.stdout

@@ -28,15 +28,32 @@ class Context:
         self._project_arg, self._store_arg = project, store
         self.remote: dict[str, str | None] = {}  # --remote, --remote-update, --remote-gsp
 
+    def remote_endpoints(self) -> dict[str, str | None]:
+        """``--remote`` and its endpoints, a name resolved through the project file's
+        ``[remotes.NAME]`` table (explicit ``--remote-update``/``--remote-gsp`` win)."""
+        given = self.remote.get("url")
+        if not given or "://" in given:
+            return self.remote
+        named = self.config.remotes
+        if given not in named:
+            known = ", ".join(sorted(named)) or "none"
+            raise UserError(f"--remote {given}: not a URL, and the project file names no such "
+                            f"remote (its remotes: {known})")
+        return {**named[given], **{k: v for k, v in self.remote.items() if k != "url" and v}}
+
+    def remote_url(self) -> str | None:
+        return self.remote_endpoints().get("url")
+
     def remote_store(self):
         """The remote engine named by ``--remote`` (None without it)."""
-        if not self.remote.get("url"):
+        endpoints = self.remote_endpoints()
+        if not endpoints.get("url"):
             return None
         from .remote import RemoteStore
 
         with user_errors():
-            return RemoteStore(self.remote["url"], update_url=self.remote.get("update"),
-                               gsp_url=self.remote.get("gsp"))
+            return RemoteStore(endpoints["url"], update_url=endpoints.get("update"),
+                               gsp_url=endpoints.get("gsp"))
 
     @functools.cached_property
     def project(self):
@@ -177,7 +194,8 @@ def remote_option(command):
             ("--remote-update", "update", "SECCOOP_REMOTE_UPDATE",
              "The remote's SPARQL Update endpoint [default: the --remote URL]."),
             ("--remote", "url", "SECCOOP_REMOTE",
-             "Use the SPARQL endpoint at URL instead of the local store (credentials: "
+             "Use the SPARQL endpoint at URL, or a remote named in seccoop.toml's "
+             "[remotes.NAME], instead of the local store (credentials: "
              "SECCOOP_REMOTE_USER/SECCOOP_REMOTE_PASSWORD or a netrc entry).")):
         command = click.option(flag, envvar=env, metavar="URL", expose_value=False,
                                callback=keep(key), help=help_text)(command)
@@ -505,7 +523,7 @@ def stats(ctx, no_inferred):
 
     with user_errors():
         tables = compute_stats(ctx.open_store(), inferred=not no_inferred, config=ctx.config)
-    click.echo(f"project: {ctx.project.root}\nstore:   {ctx.remote.get('url') or ctx.store_dir}\n")
+    click.echo(f"project: {ctx.project.root}\nstore:   {ctx.remote_url() or ctx.store_dir}\n")
     for title, rows in tables.items():
         click.echo(f"{title}:")
         width = max((len(name) for name, _ in rows), default=0)
@@ -545,7 +563,7 @@ def check(ctx, no_shacl):
     if not no_shacl and not (ctx.project.ontology_dir / "shapes.ttl").is_file():
         click.echo("skip  SHACL shapes (the project has no ontology/shapes.ttl)")
     elif not no_shacl:
-        data = _remote_graph(store) if ctx.remote.get("url") else None
+        data = _remote_graph(store) if ctx.remote_url() else None
         conforms, report = validate_shapes(data, project=ctx.project)
         click.echo(f"{'ok  ' if conforms else 'FAIL'}  SHACL shapes")
         if not conforms:
@@ -695,7 +713,7 @@ def serve(ctx, reload, **options):
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     ctx.open_store()  # builds first when stale (or reaches the remote), with the CLI's messages
-    remote = {"url": ctx.remote["url"]} if ctx.remote.get("url") else None
+    remote = {"url": ctx.remote_url()} if ctx.remote_url() else None
     with user_errors():
         run(settings, ctx.project, ctx.store_dir,
             announce=lambda line: click.echo(line, err=False), remote=remote, reload=reload)

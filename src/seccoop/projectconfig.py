@@ -75,6 +75,8 @@ class ProjectConfig:
     graph_base: str = ""
     ontology_iri: str = ""
     extra: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # name -> {"url", "update", "gsp"}: the ``[remotes.NAME]`` tables, for ``--remote NAME``
+    remotes: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def resource_namespace(self) -> str:
@@ -186,7 +188,34 @@ def _load(root: Path) -> ProjectConfig:
             "date_properties", facts.get("date_properties", [])))),
         graph_base=project.get("graph_base") or (base + "graph/" if base else "urn:seccoop:graph:"),
         ontology_iri=expand(project.get("ontology_iri", facts.get("ontology_iri", ""))),
-        extra={k: project.get(k, facts.get(k)) for k in EXTRA_KEYS if project.get(k, facts.get(k))})
+        extra={k: project.get(k, facts.get(k)) for k in EXTRA_KEYS if project.get(k, facts.get(k))},
+        remotes=_remotes(given.get("remotes", project.get("remotes", {}))))
+
+
+REMOTE_KEYS = {"query": "url", "update": "update", "gsp": "gsp"}
+
+
+def _remotes(tables) -> dict[str, dict[str, str]]:
+    """``[remotes.NAME]`` with ``query`` (the SPARQL endpoint) and optional ``update`` and
+    ``gsp``. Credentials are refused here: they belong in the environment or a netrc."""
+    if not isinstance(tables, dict):
+        raise ProjectError(f"{CONFIG_FILE}: remotes must be tables ([remotes.NAME])")
+    remotes = {}
+    for name, table in tables.items():
+        where = f"{CONFIG_FILE}: [remotes.{name}]"
+        if not isinstance(table, dict):
+            raise ProjectError(f"{where} must be a table")
+        secret = sorted(set(table) & {"user", "username", "password", "token", "auth"})
+        if secret:
+            raise ProjectError(f"{where}: {', '.join(secret)} not allowed: credentials go in "
+                               "SECCOOP_REMOTE_USER/SECCOOP_REMOTE_PASSWORD or a netrc entry")
+        unknown = sorted(set(table) - set(REMOTE_KEYS))
+        if unknown or not isinstance(table.get("query"), str) or \
+                not all(isinstance(v, str) for v in table.values()):
+            raise ProjectError(f"{where}: needs query = \"URL\" (and optionally update, gsp); "
+                               f"unknown: {', '.join(unknown) or 'none'}")
+        remotes[name] = {REMOTE_KEYS[key]: value for key, value in table.items()}
+    return remotes
 
 
 def _strings(value, key: str) -> dict[str, str]:
