@@ -80,3 +80,28 @@ def test_a_publish_killed_before_its_switch_leaves_the_previous_data(engine, tmp
     assert _label(remote) == ["PRC"]
     assert _staging_graphs(remote) == []
     assert f"{sum(remote.catalog(fresh=True).graphs.values()):,} triples" in again.stdout
+
+
+def test_large_graphs_go_in_several_graph_store_requests(engine, store, store_dir, monkeypatch):
+    """Virtuoso 7.2 kept 879,996 of LUBM(10)'s 1,272,953 triples sent in one Graph Store
+    request; graphs now go in chunks (a PUT, then POSTs), here of 100 triples."""
+    import seccoop.publish as publish_module
+    from seccoop.store import current_build, read_manifest
+
+    sent: list[tuple[str, str]] = []
+    remote = engine.remote()
+    real_put = remote.put_graph
+
+    def counting_put(graph, data, timeout=None, *, method="PUT"):
+        sent.append((graph, method))
+        real_put(graph, data, timeout, method=method)
+
+    monkeypatch.setattr(publish_module, "GSP_CHUNK", 100)
+    monkeypatch.setattr(remote, "put_graph", counting_put)
+    report = publish_module.publish(store, current_build(store_dir).name, remote)
+    manifest = read_manifest(current_build(store_dir))
+    assert report.graphs == manifest["graphs"]
+    assert remote.counts(manifest["graphs"]) == manifest["graphs"]  # counted by the engine
+    largest = max(manifest["graphs"].values())
+    assert largest > 1000
+    assert sum(1 for _, method in sent if method == "POST") >= largest // 100 - 1

@@ -25,6 +25,7 @@ from .errors import SeccoopError
 from .remote import CATALOG, PENDING, STAGING_PREFIX, RemoteStore, VOCAB
 
 CHUNK = 20_000  # triples per INSERT DATA request when there is no Graph Store endpoint
+GSP_CHUNK = 200_000  # triples per Graph Store request
 
 Say = Callable[[str], None]
 
@@ -198,7 +199,12 @@ def _split(store: ox.Store, graph: str) -> tuple[list[str], list[ox.Quad]]:
 
 def _send_triples(remote: RemoteStore, target: str, lines: list[str]) -> None:
     if remote.gsp_url:
-        remote.put_graph(target, ("\n".join(lines) + "\n").encode())
+        # a PUT, then POSTs of GSP_CHUNK lines each: Virtuoso 7.2 kept 879,996 of the
+        # 1,272,953 triples of LUBM(10) sent in one request (the count check caught it)
+        for start in range(0, max(len(lines), 1), GSP_CHUNK):
+            chunk = lines[start:start + GSP_CHUNK]
+            remote.put_graph(target, ("\n".join(chunk) + "\n").encode(),
+                             method="PUT" if start == 0 else "POST")
         return
     remote.update(f"DROP SILENT GRAPH <{target}>")
     for start in range(0, len(lines), CHUNK):

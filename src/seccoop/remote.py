@@ -297,15 +297,18 @@ class RemoteStore:
         self._send(self.update_url, [("update", update)], "*/*", timeout)
         self._catalog = None
 
-    def put_graph(self, graph: str, ntriples: bytes, timeout: float | None = None) -> None:
-        """Replace ``graph`` with ``ntriples`` by a Graph Store Protocol PUT."""
+    def put_graph(self, graph: str, ntriples: bytes, timeout: float | None = None, *,
+                  method: str = "PUT") -> None:
+        """Replace ``graph`` with ``ntriples`` by a Graph Store Protocol PUT (``method``
+        POST: add them to it)."""
         if not self.gsp_url:
             raise RemoteError("no Graph Store Protocol URL given")
         try:
             # text/turtle: N-Triples is Turtle, and every engine reads Turtle.
-            response = self._client.put(self.gsp_url, params={"graph": graph}, content=ntriples,
-                                        headers={"Content-Type": "text/turtle"},
-                                        timeout=timeout or self.timeout)
+            response = self._client.request(method, self.gsp_url, params={"graph": graph},
+                                            content=ntriples,
+                                            headers={"Content-Type": "text/turtle"},
+                                            timeout=timeout or self.timeout)
         except httpx.HTTPError as error:
             raise RemoteError(f"{self.gsp_url}: {error}") from None
         _raise_for(response)
