@@ -210,7 +210,8 @@ def measure_remote(work: Path, scale: int) -> int:
     print(f"\nLUBM({scale}) embedded build: {time.perf_counter() - started:.0f} s, "
           f"{sum(manifest['graphs'].values()):,} triples ({manifest['inferred']:,} inferred)")
     embedded = our_queries(store_dir)
-    engine = start_virtuoso(work / "virtuoso", buffers=340000, query_mem="2G", max_seconds=3600)
+    engine = start_virtuoso(work / "virtuoso", buffers=340000, query_mem="2G", max_seconds=3600,
+                            after_image=2_000_000_000)
     try:
         remote = engine.remote(timeout=3600)
         report = publish(open_store(project, store_dir, auto_build=False),
