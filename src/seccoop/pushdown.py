@@ -30,6 +30,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Callable
 
+import pyoxigraph as ox
+
 from .namespaces import INFERRED_GRAPH_IRI
 from .remote import CATALOG, PENDING, STAGING_PREFIX, VOCAB, RemoteStore
 from .rules import OWL, RDF, RDFS, XSD
@@ -51,18 +53,16 @@ def _cells(n: int) -> str:
 # query per list length, and each axiom found becomes an update with its properties as
 # constants. Matching the list and the data in one pattern let Virtuoso walk the data
 # first: 220 s of the project's 224 s went there.
-# (name, schema query yielding ?head and ?p0..., template, data pattern) per list length.
-def _list_rules() -> list[tuple[str, str, str, Callable[[int], str]]]:
+# (list length, schema pattern binding ?head and ?p0..., template, data pattern)
+def _list_rules() -> list[tuple[int, str, str, str]]:
     rules = []
-    for n in range(2, MAX_LIST + 1):
-        rules.append((f"prp-spo2/{n}", f"?head owl:propertyChainAxiom ?l0 . {_cells(n)}",
-                      f"?u0 ?head ?u{n}",
-                      lambda n: " ".join(f"?u{i} ?p{i} ?u{i + 1} ." for i in range(n))))
-    for n in range(1, MAX_LIST + 1):
-        rules.append((f"prp-key/{n}", f"?head owl:hasKey ?l0 . {_cells(n)}",
-                      "?x owl:sameAs ?y",
-                      lambda n: "?x a ?head . ?y a ?head . " + " ".join(
-                          f"?x ?p{i} ?z{i} . ?y ?p{i} ?z{i} ." for i in range(n))
+    for n in range(2, MAX_LIST + 1):  # prp-spo2
+        rules.append((n, f"?head owl:propertyChainAxiom ?l0 . {_cells(n)}", f"?u0 ?head ?u{n}",
+                      " ".join(f"?u{i} ?p{i} ?u{i + 1} ." for i in range(n))))
+    for n in range(1, MAX_LIST + 1):  # prp-key
+        rules.append((n, f"?head owl:hasKey ?l0 . {_cells(n)}", "?x owl:sameAs ?y",
+                      "?x a ?head . ?y a ?head . "
+                      + " ".join(f"?x ?p{i} ?z{i} . ?y ?p{i} ?z{i} ." for i in range(n))
                       + " FILTER(!sameTerm(?x, ?y))"))
     return rules
 
@@ -73,24 +73,16 @@ LIST_RULES = _list_rules()
 def list_rule_updates(remote: RemoteStore, work: str, staged: str) -> list[str]:
     """The updates of the list rules for the chains and keys ``work`` declares now."""
     updates = []
-    for name, schema, template, data in LIST_RULES:
-        n = int(name.rsplit("/", 1)[1])
+    for n, schema, template, data in LIST_RULES:
         members = " ".join(f"?p{i}" for i in range(n))
         rows = remote.select_in(f"{_PREFIXES}SELECT DISTINCT ?head {members} WHERE {{ "
                                 f"GRAPH <{work}> {{ {schema} }} }}", named=[work])
         for row in rows:
             bound = {"?head": row["head"], **{f"?p{i}": row[f"p{i}"] for i in range(n)}}
-            if not all(_is_iri(term) for term in bound.values()):
+            if not all(isinstance(term, ox.NamedNode) for term in bound.values()):
                 continue  # a list holding a literal or blank node names no property
-            pattern = _bind(data(n), bound)
-            updates.append(rule_update(_bind(template, bound), pattern, work, staged))
+            updates.append(rule_update(_bind(template, bound), _bind(data, bound), work, staged))
     return updates
-
-
-def _is_iri(term) -> bool:
-    import pyoxigraph as ox
-
-    return isinstance(term, ox.NamedNode)
 
 
 def _bind(text: str, bound: dict) -> str:
@@ -325,8 +317,11 @@ def reason_remotely(remote: RemoteStore, *, target: str | None = None,
     say(f"copying {len(graphs)} graphs into a working graph")
     remote.update(" ;\n".join(f"ADD SILENT GRAPH <{g}> TO GRAPH <{work}>" for g in graphs))
     report = PushdownReport()
+    size = 0
     for report.rounds in range(1, MAX_ROUNDS + 1):
-        new = _round(remote, work, staged)
+        _round(remote, work, staged)
+        total = remote.counts([staged])[staged]
+        new, size = total - size, total
         report.per_round.append(new)
         say(f"round {report.rounds}: {new:,} new triples")
         if new == 0:
@@ -350,9 +345,8 @@ def _exists(remote: RemoteStore, work: str, pattern: str) -> bool:
     return any(True for _ in rows)
 
 
-def _round(remote: RemoteStore, work: str, staged: str) -> int:
-    """Every rule once, in order; returns how many triples the round added."""
-    before = remote.counts([staged])[staged]
+def _round(remote: RemoteStore, work: str, staged: str) -> None:
+    """Every rule once, in order."""
     present = _vocabulary(remote, work)
     lists: dict[str, bool] = {}  # schema pattern -> whether some list matches it
     for name, template, pattern in RULES:
@@ -367,4 +361,3 @@ def _round(remote: RemoteStore, work: str, staged: str) -> int:
     if {OWL + "propertyChainAxiom", OWL + "hasKey"} & present:
         for update in list_rule_updates(remote, work, staged):
             remote.update(update)
-    return remote.counts([staged])[staged] - before
